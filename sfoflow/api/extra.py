@@ -1,0 +1,1 @@
+"""API modules added by later features register here (sampling, allocation, assessment...)."""

@@ -1,0 +1,83 @@
+"""The OpenAPI document, generated from the routes and the same marshmallow schemas they use."""
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import current_app, jsonify
+
+from ..schemas.common import ErrorSchema
+from . import bp
+
+
+def doc(summary: str, *, body=None, query=None, response=None, status: int = 200, tags=(), form=None):
+    """Describe an API view for the OpenAPI document (schemas are classes or instances)."""
+    def decorate(view):
+        view._openapi = dict(summary=summary, body=body, query=query, response=response, status=status,
+                             tags=list(tags), form=form)
+        return view
+    return decorate
+
+
+def _name(schema) -> str:
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__
+
+
+def build_spec(app) -> dict:
+    spec = APISpec(title="sfoflow API", version="1", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
+                   info={"description": "Case tracking for the independent QA of Serious Further Offence reviews. "
+                                        "Authenticate with `Authorization: Bearer <token>`."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", schema=ErrorSchema)
+    seen = {"ErrorSchema"}
+
+    def ref(schema):
+        name = _name(schema)
+        if name not in seen:
+            spec.components.schema(name, schema=schema)
+            seen.add(name)
+        return name
+
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.endpoint.startswith("api."):
+            continue
+        view = app.view_functions[rule.endpoint]
+        meta = getattr(view, "_openapi", None)
+        if meta is None:
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        params = [{"in": "path", "name": arg, "required": True,
+                   "schema": {"type": "integer" if rule._converters[arg].__class__.__name__ == "IntegerConverter"
+                              else "string"}} for arg in rule.arguments]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            op = {"summary": meta["summary"], "tags": meta["tags"] or [rule.rule.split("/")[3]],
+                  "parameters": list(params), "responses": {}}
+            roles = getattr(view, "roles", None)
+            if roles:
+                op["security"] = [{"bearer": []}]
+                op["description"] = "Roles: " + ", ".join(roles)
+            if meta["query"] is not None:
+                op["parameters"].append({"in": "query", "schema": meta["query"]})
+            if meta["body"] is not None:
+                op["requestBody"] = {"required": True, "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{ref(meta['body'])}"}}}}
+            if meta["form"]:
+                op["requestBody"] = {"required": True, "content": {meta["form"]: {"schema": {"type": "string"}}}}
+            ok = {"description": "OK"}
+            if meta["response"] is not None:
+                ok["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref(meta['response'])}"}}}
+            op["responses"][str(meta["status"])] = ok
+            for code, text in (("401", "not signed in"), ("403", "role not permitted"),
+                               ("404", "not found"), ("409", "refused: state or stale version"),
+                               ("422", "invalid input")):
+                op["responses"][code] = {"description": text,
+                                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            spec.path(path=path, operations={method.lower(): op})
+    return spec.to_dict()
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(build_spec(current_app))

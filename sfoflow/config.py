@@ -1,0 +1,118 @@
+"""The one place sfoflow reads its environment.
+
+Defaults live in ``config/settings.json``; environment variables (``SFOFLOW_*``) override
+them. Secrets (secret key, sampling key, SMTP password) come only from the environment: in
+production the app refuses to start without them.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+DEV_SECRET = "dev-only-not-secret"
+DEV_SAMPLING_KEY = "dev-only-sampling-key"
+
+# Every variable the app reads, with what it means. docker-compose and the README are
+# checked against this list by the tests, so nothing can set a variable nobody reads.
+ENVIRONMENT = {
+    "SFOFLOW_ENV": "development (default), test or production",
+    "SFOFLOW_SECRET_KEY": "Flask session/CSRF key; required in production",
+    "SFOFLOW_SAMPLING_KEY": "HMAC key for the sample draw; required in production",
+    "SFOFLOW_DATABASE_URL": "SQLAlchemy URL; default a SQLite file in the instance folder",
+    "SFOFLOW_BROKER_URL": "Celery broker; default kombu's SQLAlchemy transport on SQLite",
+    "SFOFLOW_RESULT_BACKEND": "Celery result backend",
+    "SFOFLOW_INSTANCE_DIR": "folder for SQLite files and beat state (default ./instance)",
+    "SFOFLOW_BASE_URL": "public URL used in links inside emails",
+    "SFOFLOW_WORKER_CONCURRENCY": "processes per Celery worker",
+    "SFOFLOW_LOG_LEVEL": "INFO by default",
+    "SFOFLOW_SMTP_HOST": "SMTP server; unset means emails go to the database outbox",
+    "SFOFLOW_SMTP_PORT": "SMTP port (587)",
+    "SFOFLOW_SMTP_USER": "SMTP user",
+    "SFOFLOW_SMTP_PASSWORD": "SMTP password",
+    "SFOFLOW_SMTP_FROM": "From address of sfoflow's emails",
+    "SFOFLOW_SMTP_STARTTLS": "true (default) or false",
+}
+
+
+def load_defaults(config_dir: Path = CONFIG_DIR) -> dict:
+    with open(config_dir / "settings.json", encoding="utf-8") as fh:
+        data = json.load(fh)
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = DEV_SECRET
+    sampling_key: str = DEV_SAMPLING_KEY
+    database_url: str = ""
+    broker_url: str = ""
+    result_backend: str = ""
+    instance_dir: str = "instance"
+    base_url: str = "http://127.0.0.1:5000"
+    worker_concurrency: int = 2
+    log_level: str = "INFO"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "sfoflow@localhost"
+    smtp_starttls: bool = True
+    defaults: dict = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def check(self) -> None:
+        """Refuse to run in production with a development secret."""
+        if self.env not in ("development", "test", "production"):
+            raise ConfigError(f"SFOFLOW_ENV must be development, test or production, not {self.env!r}")
+        if self.production:
+            if self.secret_key in ("", DEV_SECRET):
+                raise ConfigError("SFOFLOW_SECRET_KEY must be set to a real secret in production")
+            if self.sampling_key in ("", DEV_SAMPLING_KEY):
+                raise ConfigError("SFOFLOW_SAMPLING_KEY must be set to a real secret in production")
+
+
+def _sqlite_url(template: str, instance_dir: str) -> str:
+    # Defaults name files under "instance/"; point them at the configured folder instead.
+    return template.replace("///instance/", f"///{Path(instance_dir).resolve()}/")
+
+
+def from_env(environ: dict | None = None, **overrides) -> Settings:
+    env = os.environ if environ is None else environ
+    defaults = load_defaults()
+    instance_dir = env.get("SFOFLOW_INSTANCE_DIR", "instance")
+    types = {f.name: f.type for f in fields(Settings)}
+    values = dict(
+        env=env.get("SFOFLOW_ENV", "development"),
+        secret_key=env.get("SFOFLOW_SECRET_KEY", DEV_SECRET),
+        sampling_key=env.get("SFOFLOW_SAMPLING_KEY", DEV_SAMPLING_KEY),
+        database_url=env.get("SFOFLOW_DATABASE_URL") or _sqlite_url(defaults["database_url"], instance_dir),
+        broker_url=env.get("SFOFLOW_BROKER_URL") or _sqlite_url(defaults["broker_url"], instance_dir),
+        result_backend=env.get("SFOFLOW_RESULT_BACKEND") or _sqlite_url(defaults["result_backend"], instance_dir),
+        instance_dir=instance_dir,
+        base_url=env.get("SFOFLOW_BASE_URL", defaults["base_url"]),
+        worker_concurrency=int(env.get("SFOFLOW_WORKER_CONCURRENCY", "2")),
+        log_level=env.get("SFOFLOW_LOG_LEVEL", "INFO"),
+        smtp_host=env.get("SFOFLOW_SMTP_HOST", ""),
+        smtp_port=int(env.get("SFOFLOW_SMTP_PORT", "587")),
+        smtp_user=env.get("SFOFLOW_SMTP_USER", ""),
+        smtp_password=env.get("SFOFLOW_SMTP_PASSWORD", ""),
+        smtp_from=env.get("SFOFLOW_SMTP_FROM", "sfoflow@localhost"),
+        smtp_starttls=env.get("SFOFLOW_SMTP_STARTTLS", "true").lower() != "false",
+        defaults=defaults,
+    )
+    values.update(overrides)
+    assert set(values) <= set(types)
+    settings = Settings(**values)
+    settings.check()
+    return settings

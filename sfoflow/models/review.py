@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+from .user import User
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    region: Mapped[str] = mapped_column(String(64), index=True)
+    offence_category: Mapped[str] = mapped_column(String(64), index=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    received_on: Mapped[date] = mapped_column(index=True)
+    original_due_on: Mapped[date]  # fixed at intake; timeliness is measured against it
+    due_on: Mapped[date] = mapped_column(index=True)  # moves only by a recorded extension
+    is_high_profile: Mapped[bool] = mapped_column(default=False)
+    local_team_email: Mapped[str] = mapped_column(String(254))
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    route: Mapped[str | None] = mapped_column(String(16), index=True)  # hmip | hmpps, set by sampling
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    sent_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    inspector: Mapped[User | None] = relationship(foreign_keys=[inspector_id])
+    parallel_reviews: Mapped[list["ParallelReview"]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ParallelReview.id")
+    audit_events: Mapped[list["AuditEvent"]] = relationship(
+        back_populates="review", order_by="AuditEvent.id")
+
+    # SQLAlchemy adds "AND version = :old" to every UPDATE and raises StaleDataError when a
+    # concurrent writer got there first: the database, not the application, decides the race.
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_reviews_state_due_on", "state", "due_on"),)
+
+
+class ParallelReview(Base):
+    __tablename__ = "parallel_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    review: Mapped[Review] = relationship(back_populates="parallel_reviews")
+
+
+class Extension(Base):
+    __tablename__ = "extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    previous_due_on: Mapped[date]
+    new_due_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did what to which review, when, from which state to which, and why."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(254))  # email or "system", kept if a user goes
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    review: Mapped[Review | None] = relationship(back_populates="audit_events")
+    actor: Mapped[User | None] = relationship()

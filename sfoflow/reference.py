@@ -1,0 +1,49 @@
+"""Reference data from ``config/``: regions, offence categories, parallel review types, agencies.
+
+Admins can change offence categories at run time (they are copied into the database on first
+use); the files are the defaults.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from .config import CONFIG_DIR
+
+
+def _load(name: str) -> dict:
+    with open(CONFIG_DIR / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def regions() -> dict[str, dict]:
+    return {r["code"]: r for r in _load("regions.json")["regions"]}
+
+
+@lru_cache(maxsize=None)
+def offence_categories() -> dict[str, dict]:
+    return {c["code"]: c for c in _load("offence_categories.json")["offence_categories"]}
+
+
+@lru_cache(maxsize=None)
+def parallel_review_types() -> dict[str, dict]:
+    return {t["code"]: t for t in _load("parallel_reviews.json")["parallel_review_types"]}
+
+
+@lru_cache(maxsize=None)
+def parallel_review_statuses() -> dict[str, dict]:
+    return {t["code"]: t for t in _load("parallel_reviews.json")["parallel_review_statuses"]}
+
+
+@lru_cache(maxsize=None)
+def agencies() -> dict[str, dict]:
+    return {a["code"]: a for a in _load("agencies.json")["agencies"]}
+
+
+def region_name(code: str) -> str:
+    return regions().get(code, {}).get("name", code)
+
+
+def offence_name(code: str) -> str:
+    return offence_categories().get(code, {}).get("name", code)

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from .. import reference
+from ..workflows.lifecycle import ACTIONS, STATES
+from .common import PageSchema, StrictSchema, Trimmed, offence_field, one_of, reason_field, region_field
+
+REFERENCE_RE = r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$"
+
+
+class ParallelReviewIn(StrictSchema):
+    type = Trimmed(required=True, validate=one_of(lambda: list(reference.parallel_review_types()),
+                                                  "parallel review type"))
+    status = Trimmed(required=True, validate=one_of(lambda: list(reference.parallel_review_statuses()),
+                                                    "parallel review status"))
+    notes = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class ReviewCreate(StrictSchema):
+    reference = Trimmed(required=True, validate=[
+        validate.Length(min=1, max=64),
+        validate.Regexp(REFERENCE_RE, error="letters, digits and / _ . - only, starting with a letter or digit"),
+    ])
+    region = region_field(required=True)
+    offence_category = offence_field(required=True)
+    received_on = fields.Date(required=True)
+    provider = Trimmed(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    is_high_profile = fields.Boolean(load_default=False)
+    parallel_reviews = fields.List(fields.Nested(ParallelReviewIn), load_default=list)
+    local_team_email = fields.Email(required=True)
+
+    today = None  # set by review_create_schema; marshmallow 4 has no context
+
+    @validates_schema(skip_on_field_errors=False)
+    def _received_not_in_future(self, data, **kwargs):
+        today = self.today
+        received = data.get("received_on")
+        if today is not None and received is not None and received > today:
+            raise ValidationError(f"must not be in the future (today is {today.isoformat()})", "received_on")
+
+
+def review_create_schema(today) -> ReviewCreate:
+    """The intake schema, bound to today's date in Europe/London."""
+    schema = ReviewCreate()
+    schema.today = today
+    return schema
+
+
+class HighProfileIn(StrictSchema):
+    is_high_profile = fields.Boolean(required=True)
+    reason = reason_field(required=True)
+    version = fields.Integer(required=True)
+
+
+class ParallelReviewsIn(StrictSchema):
+    parallel_reviews = fields.List(fields.Nested(ParallelReviewIn), required=True)
+    reason = reason_field(required=True)
+    version = fields.Integer(required=True)
+
+
+class ExtensionIn(StrictSchema):
+    new_due_on = fields.Date(required=True)
+    reason = reason_field(required=True)
+    version = fields.Integer(required=True)
+
+
+class ActionIn(StrictSchema):
+    version = fields.Integer(required=True)
+    reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    inspector_id = fields.Integer(load_default=None, allow_none=True)
+
+
+class ReviewFilter(StrictSchema):
+    status = fields.List(Trimmed(validate=validate.OneOf(list(STATES))), load_default=None)
+    region = region_field(load_default=None)
+    offence_category = offence_field(load_default=None)
+    inspector_id = fields.Integer(load_default=None)
+    route = Trimmed(load_default=None, validate=validate.OneOf(["hmip", "hmpps", "none"]))
+    due_before = fields.Date(load_default=None)
+    due_after = fields.Date(load_default=None)
+    overdue = fields.Boolean(load_default=None)
+    high_profile = fields.Boolean(load_default=None)
+    q = Trimmed(load_default=None, validate=validate.Length(max=64))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
+
+
+class Coded(StrictSchema):
+    code = fields.String()
+    name = fields.String()
+
+
+class UserBrief(StrictSchema):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+
+
+class ParallelReviewOut(StrictSchema):
+    type = fields.String()
+    type_name = fields.String()
+    status = fields.String()
+    notes = fields.String(allow_none=True)
+
+
+class AuditOut(StrictSchema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.String()
+    action = fields.String()
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    details = fields.Dict(allow_none=True)
+
+
+class ReviewOut(StrictSchema):
+    id = fields.Integer()
+    reference = fields.String()
+    region = fields.Nested(Coded)
+    offence_category = fields.Nested(Coded)
+    provider = fields.String()
+    received_on = fields.Date()
+    due_on = fields.Date()
+    original_due_on = fields.Date()
+    extended = fields.Boolean()
+    working_days_remaining = fields.Integer()
+    days_overdue = fields.Integer()
+    is_overdue = fields.Boolean()
+    state = fields.String(validate=validate.OneOf(list(STATES)))
+    state_label = fields.String()
+    route = fields.String(allow_none=True)
+    is_high_profile = fields.Boolean()
+    local_team_email = fields.String()
+    inspector = fields.Nested(UserBrief, allow_none=True)
+    parallel_reviews = fields.List(fields.Nested(ParallelReviewOut))
+    allowed_actions = fields.List(fields.String(validate=validate.OneOf(list(ACTIONS))))
+    sent_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+    audit = fields.List(fields.Nested(AuditOut))
+
+
+class ReviewPage(PageSchema):
+    items = fields.List(fields.Nested(ReviewOut))
+
+
+class ImportErrorOut(StrictSchema):
+    row = fields.Integer()
+    field = fields.String()
+    reason = fields.String()
+
+
+class ImportResult(StrictSchema):
+    imported = fields.Integer()
+    references = fields.List(fields.String())

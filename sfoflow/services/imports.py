@@ -1,0 +1,101 @@
+"""Bulk import of reviews from CSV: all or nothing, with an error report naming row, field, reason."""
+from __future__ import annotations
+
+import csv
+import io
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import reference
+from ..models import Review, User
+from ..schemas.reviews import review_create_schema
+from ..working_days import london_today
+from .calendar import get_calendar
+from .errors import ValidationFailed
+from .reviews import register
+
+COLUMNS = ("reference", "region", "offence_category", "received_on", "provider", "is_high_profile",
+           "local_team_email", "parallel_reviews")
+REQUIRED = ("reference", "region", "offence_category", "received_on", "local_team_email")
+MAX_ROWS = 20_000
+
+
+def _parallel(text: str) -> list[dict]:
+    """``type:status`` pairs separated by ``;`` (e.g. ``domestic_homicide_review:in_progress``)."""
+    items = []
+    for part in filter(None, (p.strip() for p in (text or "").split(";"))):
+        kind, _, status = part.partition(":")
+        items.append({"type": kind.strip(), "status": status.strip() or "planned"})
+    return items
+
+
+def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
+    """Validate every row. Returns (clean rows, errors); rows are numbered as in the file (header = 1)."""
+    today = today or london_today()
+    schema = review_create_schema(today)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    errors: list[dict] = []
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    for c in missing:
+        errors.append({"row": 1, "field": c, "reason": "required column is missing"})
+    for c in unknown:
+        errors.append({"row": 1, "field": c, "reason": f"unknown column; expected: {', '.join(COLUMNS)}"})
+    if errors:
+        return [], errors
+    rows, seen = [], {}
+    for number, raw in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            errors.append({"row": number, "field": "", "reason": f"more than {MAX_ROWS} rows; split the file"})
+            break
+        raw = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(raw.values()):
+            continue
+        item = {k: v for k, v in raw.items() if v != "" and k != "parallel_reviews"}
+        item["is_high_profile"] = raw.get("is_high_profile", "").lower() in ("1", "true", "yes", "y")
+        item["parallel_reviews"] = _parallel(raw.get("parallel_reviews", ""))
+        if item.get("region") not in reference.regions():  # accept a provider code (N07) too
+            item["region"] = {r["provider_code"]: code for code, r in reference.regions().items()}.get(
+                item.get("region"), item.get("region"))
+        try:
+            clean = schema.load(item)
+        except ValidationError as exc:
+            errors.extend(_flatten(number, exc.messages))
+            continue
+        if clean["reference"] in seen:
+            errors.append({"row": number, "field": "reference",
+                           "reason": f"duplicate of row {seen[clean['reference']]} in this file"})
+            continue
+        seen[clean["reference"]] = number
+        rows.append((number, clean))
+    return rows, errors
+
+
+def _flatten(row: int, messages, prefix: str = "") -> list[dict]:
+    out = []
+    for field, value in messages.items():
+        name = f"{prefix}{field}"
+        if isinstance(value, dict):
+            out.extend(_flatten(row, value, f"{name}."))
+        else:
+            out.extend({"row": row, "field": name, "reason": r} for r in value)
+    return out
+
+
+def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
+    """Register every row or none. The caller commits; on error nothing has been written."""
+    rows, errors = parse_csv(text)
+    existing = set(session.scalars(select(Review.reference).where(
+        Review.reference.in_([c["reference"] for _, c in rows])))) if rows else set()
+    errors += [{"row": n, "field": "reference", "reason": f"{c['reference']!r} is already registered"}
+               for n, c in rows if c["reference"] in existing]
+    if errors:
+        raise ValidationFailed(f"import refused: {len(errors)} problem(s); nothing was imported",
+                               errors=sorted(errors, key=lambda e: (e["row"], e["field"])))
+    if not rows:
+        raise ValidationFailed("import refused: the file has no rows", errors=[])
+    calendar = get_calendar(session)
+    return [register(session, clean, actor, calendar) for _, clean in rows]

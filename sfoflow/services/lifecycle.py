@@ -1,0 +1,100 @@
+"""Apply a lifecycle action: the one way a review changes state.
+
+It checks source state, role, ownership and data with the pure core, runs the action's
+effects, writes the new state and an audit event in one transaction, and refuses a stale
+update. Other modules plug in named checks (``CHECKS``) and effects (``EFFECTS``) so that the
+rule for, say, "the assessment is complete" lives with the assessment.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..models import Review, User
+from ..workflows import lifecycle as lc
+from . import audit, settings
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+Check = Callable[[Session, Review, dict], list[str]]
+Effect = Callable[[Session, Review, "User | None", dict, lc.Decision], None]
+CHECKS: dict[str, Check] = {}
+EFFECTS: dict[str, list[Effect]] = {}
+
+
+def check(name: str):
+    def register(fn: Check) -> Check:
+        CHECKS[name] = fn
+        return fn
+    return register
+
+
+def effect(action: str):
+    def register(fn: Effect) -> Effect:
+        EFFECTS.setdefault(action, []).append(fn)
+        return fn
+    return register
+
+
+def role_of(actor: User | None) -> str:
+    return actor.role if actor is not None else lc.SYSTEM
+
+
+def is_owner(review: Review, actor: User | None) -> bool:
+    return actor is not None and review.inspector_id == actor.id
+
+
+def allowed_actions(review: Review, actor: User | None) -> list[str]:
+    return list(lc.actions_for(review.state, role_of(actor), is_owner=is_owner(review, actor)))
+
+
+def apply_action(session: Session, review: Review, action: str, actor: User | None, *,
+                 version: int | None, data: dict | None = None) -> Review:
+    """Apply ``action``; the caller commits. Raises a ServiceError and changes nothing if refused."""
+    data = dict(data or {})
+    if version is not None and version != review.version:
+        raise Conflict("this review has changed since you loaded it; reload and try again",
+                       reasons=[f"expected version {version}, current version {review.version}"],
+                       allowed_actions=allowed_actions(review, actor), code="stale")
+    definition = lc.ACTIONS.get(action)
+    problems = {}
+    if definition is not None and review.state in definition.sources:
+        problems = {name: CHECKS[name](session, review, {**data, "action": action}) if name in CHECKS else
+                    [f"check {name!r} is not available"] for name in definition.checks}
+    decision = lc.decide(
+        review.state, action, role_of(actor), data,
+        is_owner=is_owner(review, actor),
+        sign_off_required=bool(settings.get(session, "sign_off_required")),
+        problems=problems,
+    )
+    if not decision.allowed:
+        raise _refusal(decision)
+    from_state = review.state
+    for fn in EFFECTS.get(action, []):
+        fn(session, review, actor, data, decision)
+    review.state = decision.to_state
+    details = {k: v for k, v in data.items() if k not in ("reason", "version") and v is not None} or None
+    audit.record(session, review=review, actor=actor, action=action, from_state=from_state,
+                 to_state=decision.to_state, reason=data.get("reason"), details=details)
+    flush_or_conflict(session)
+    return review
+
+
+def flush_or_conflict(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict("another change to this review was saved first; reload and try again",
+                       code="stale") from None
+
+
+_REFUSAL = {"unknown": NotFound, "state": Conflict, "role": Forbidden, "owner": Forbidden,
+            "data": ValidationFailed}
+
+
+def _refusal(decision: lc.Decision):
+    return _REFUSAL[decision.refused_for](
+        f"cannot {decision.action}: {decision.message}",
+        reasons=list(decision.reasons), allowed_actions=list(decision.allowed_now))

@@ -1,0 +1,175 @@
+"""Reviews: intake, what each person may see, the central team's edits and extensions."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from .. import reference
+from ..models import Extension, ParallelReview, Review, User
+from ..models.base import utcnow
+from ..working_days import WorkingCalendar, london_today
+from ..workflows import lifecycle as lc
+from . import audit
+from .calendar import get_calendar
+from .errors import Conflict, NotFound, ValidationFailed
+from .lifecycle import flush_or_conflict
+
+# Called with (session, review, actor) right after a review is registered, inside the same
+# transaction: the sampler decides the route here, so the 15-day clock never waits for a batch.
+INTAKE_HOOKS: list[Callable[[Session, Review, "User | None"], None]] = []
+
+
+def register(session: Session, data: dict, actor: User | None, calendar: WorkingCalendar | None = None) -> Review:
+    """Register one validated review (see schemas.reviews.ReviewCreate). The caller commits."""
+    calendar = calendar or get_calendar(session)
+    if session.scalar(select(Review.id).where(Review.reference == data["reference"])):
+        raise Conflict("a review with this reference already exists",
+                       fields={"reference": [f"{data['reference']!r} is already registered"]})
+    due = calendar.due_on(data["received_on"])
+    review = Review(
+        reference=data["reference"], region=data["region"], offence_category=data["offence_category"],
+        provider=data.get("provider") or reference.regions()[data["region"]]["provider_code"],
+        received_on=data["received_on"], original_due_on=due, due_on=due,
+        is_high_profile=bool(data.get("is_high_profile")), local_team_email=data["local_team_email"],
+        state=lc.RECEIVED, created_by_id=actor.id if actor else None,
+        parallel_reviews=[ParallelReview(**p) for p in data.get("parallel_reviews") or []],
+    )
+    session.add(review)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("a review with this reference already exists",
+                       fields={"reference": [f"{data['reference']!r} is already registered"]}) from None
+    audit.record(session, review=review, actor=actor, action="register", to_state=lc.RECEIVED,
+                 details={"due_on": due.isoformat(), "received_on": data["received_on"].isoformat()})
+    for hook in INTAKE_HOOKS:
+        hook(session, review, actor)
+    return review
+
+
+# --- what a person may see -------------------------------------------------------------------
+
+def visible(viewer: User) -> Select:
+    """Reviews this person may see. An inspector sees only the reviews allocated to them."""
+    query = select(Review)
+    if viewer.role == lc.INSPECTOR:
+        query = query.where(Review.inspector_id == viewer.id)
+    return query
+
+
+def get_visible(session: Session, review_id: int, viewer: User, *, for_update: bool = False) -> Review:
+    query = visible(viewer).where(Review.id == review_id).options(
+        selectinload(Review.parallel_reviews), selectinload(Review.inspector))
+    if for_update:
+        query = query.with_for_update()
+    review = session.scalar(query)
+    if review is None:  # the same answer whether it does not exist or is not yours
+        raise NotFound(f"no review {review_id}")
+    return review
+
+
+def filtered(viewer: User, f: dict, today: date) -> Select:
+    query = visible(viewer)
+    if f.get("status"):
+        query = query.where(Review.state.in_(f["status"]))
+    for column in ("region", "offence_category", "inspector_id"):
+        if f.get(column) is not None:
+            query = query.where(getattr(Review, column) == f[column])
+    if f.get("route") == "none":
+        query = query.where(Review.route.is_(None))
+    elif f.get("route"):
+        query = query.where(Review.route == f["route"])
+    if f.get("due_before"):
+        query = query.where(Review.due_on <= f["due_before"])
+    if f.get("due_after"):
+        query = query.where(Review.due_on >= f["due_after"])
+    if f.get("overdue") is True:
+        query = query.where(Review.state.in_(lc.HMIP_OPEN_STATES), Review.due_on < today)
+    elif f.get("overdue") is False:
+        query = query.where(or_(Review.state.not_in(lc.HMIP_OPEN_STATES), Review.due_on >= today))
+    if f.get("high_profile") is not None:
+        query = query.where(Review.is_high_profile == f["high_profile"])
+    if f.get("q"):
+        query = query.where(Review.reference.ilike(f"%{f['q']}%"))
+    return query
+
+
+def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date | None = None):
+    """One page of reviews, soonest due first: a fixed number of queries whatever the size."""
+    today = today or london_today()
+    query = filtered(viewer, f, today)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = session.scalars(
+        query.options(selectinload(Review.parallel_reviews), selectinload(Review.inspector))
+        .order_by(Review.due_on, Review.id)
+        .limit(per_page).offset((f.get("page", 1) - 1) * per_page)
+    ).all()
+    return items, total
+
+
+# --- central team edits and extensions --------------------------------------------------------
+
+def _check_version(review: Review, version: int) -> None:
+    if version != review.version:
+        raise Conflict("this review has changed since you loaded it; reload and try again",
+                       reasons=[f"expected version {version}, current version {review.version}"], code="stale")
+
+
+def _require_open(review: Review) -> None:
+    if review.state in lc.FINAL_STATES:
+        raise Conflict(f"the review is {lc.STATES[review.state].lower()} and can no longer be changed")
+
+
+def set_high_profile(session: Session, review: Review, value: bool, reason: str, actor: User, version: int) -> Review:
+    _check_version(review, version)
+    _require_open(review)
+    old = review.is_high_profile
+    review.is_high_profile = value
+    audit.record(session, review=review, actor=actor, action="set_high_profile", from_state=review.state,
+                 to_state=review.state, reason=reason, details={"is_high_profile": [old, value]})
+    flush_or_conflict(session)
+    return review
+
+
+def set_parallel_reviews(session: Session, review: Review, items: list[dict], reason: str, actor: User,
+                         version: int) -> Review:
+    _check_version(review, version)
+    _require_open(review)
+    before = [{"type": p.type, "status": p.status, "notes": p.notes} for p in review.parallel_reviews]
+    review.parallel_reviews = [ParallelReview(**p) for p in items]
+    # Touch the review row itself so its version moves: a collection change alone would not.
+    review.updated_at = utcnow()
+    audit.record(session, review=review, actor=actor, action="set_parallel_reviews", from_state=review.state,
+                 to_state=review.state, reason=reason, details={"before": before, "after": items})
+    flush_or_conflict(session)
+    return review
+
+
+def grant_extension(session: Session, review: Review, new_due_on: date, reason: str, actor: User,
+                    version: int, calendar: WorkingCalendar | None = None) -> Review:
+    """Move the working due date. ``original_due_on`` never moves: timeliness is measured against it."""
+    _check_version(review, version)
+    if review.state not in lc.HMIP_OPEN_STATES:
+        raise Conflict(f"an extension applies only to an open HMIP QA, not to a review that is "
+                       f"{lc.STATES[review.state].lower()}")
+    calendar = calendar or get_calendar(session)
+    problems = []
+    if new_due_on <= review.due_on:
+        problems.append(f"must be after the current due date {review.due_on.isoformat()}")
+    if not calendar.is_working_day(new_due_on):
+        problems.append("must be a working day")
+    if problems:
+        raise ValidationFailed("invalid extension", fields={"new_due_on": problems})
+    session.add(Extension(review_id=review.id, previous_due_on=review.due_on, new_due_on=new_due_on,
+                          reason=reason, granted_by_id=actor.id))
+    audit.record(session, review=review, actor=actor, action="grant_extension", from_state=review.state,
+                 to_state=review.state, reason=reason,
+                 details={"due_on": [review.due_on.isoformat(), new_due_on.isoformat()]})
+    review.due_on = new_due_on
+    flush_or_conflict(session)
+    return review

@@ -1,0 +1,81 @@
+"""Users, passwords and API tokens. Passwords are scrypt-hashed; tokens are stored as SHA-256."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..models import ApiToken, User
+from ..workflows.lifecycle import ROLES
+from .errors import Conflict, ValidationFailed
+
+TOKEN_PREFIX = "sfo_"
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is safe; passwords get scrypt.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(session: Session, *, email: str, role: str, name: str | None = None,
+                password: str | None = None, is_senior: bool = False, capacity: int | None = None) -> User:
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise ValidationFailed("invalid role", fields={"role": [f"must be one of {', '.join(ROLES)}"]})
+    if "@" not in email:
+        raise ValidationFailed("invalid email", fields={"email": ["not a valid email address"]})
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict("a user with that email exists", fields={"email": ["already in use"]})
+    user = User(email=email, role=role, name=name or email.split("@")[0], is_senior=is_senior)
+    if capacity is not None:
+        user.capacity = capacity
+    if password:
+        set_password(user, password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < 8:
+        raise ValidationFailed("password too short", fields={"password": ["at least 8 characters"]})
+    user.password_hash = generate_password_hash(password, method="scrypt")
+
+
+def check_password(session: Session, email: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active or not user.password_hash:
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def issue_token(session: Session, user: User) -> str:
+    """Create a token and return it: the only time it exists outside the caller's hands."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user=user, token_hash=hash_token(token), prefix=token[:10]))
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.is_active:
+        return None
+    return row.user
+
+
+def revoke_tokens(session: Session, user: User) -> int:
+    now = datetime.now(timezone.utc)
+    count = 0
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+            count += 1
+    return count

@@ -1,0 +1,188 @@
+"""The review lifecycle: states, actions, who may take them and what each needs.
+
+Why a table and not a state-machine library (``transitions``, ``python-statemachine``)?
+Those bind state to a model object and fire callbacks; we need something else: a refusal that
+says why and lists what is allowed, a role and ownership check, required data, named checks
+computed by the caller (e.g. "the assessment is complete"), and a transition that is written
+by a service inside a database transaction with an optimistic version check. All of that is a
+dozen lines over a table like the one below, which also draws the diagram. A library would add
+a dependency and hide the rules behind its callback order.
+
+Pure: no Flask, no SQLAlchemy. ``decide`` answers "may this happen, and to what state?".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+RECEIVED = "received"
+SELECTED_FOR_HMIP = "selected_for_hmip"
+ROUTED_TO_HMPPS = "routed_to_hmpps"
+ALLOCATED = "allocated"
+IN_QA = "in_qa"
+AWAITING_SIGN_OFF = "awaiting_sign_off"
+FEEDBACK_SENT = "feedback_sent"
+WITHDRAWN = "withdrawn"
+
+STATES: dict[str, str] = {
+    RECEIVED: "Received",
+    SELECTED_FOR_HMIP: "Selected for HMIP",
+    ROUTED_TO_HMPPS: "Routed to HMPPS",
+    ALLOCATED: "Allocated",
+    IN_QA: "In QA",
+    AWAITING_SIGN_OFF: "Awaiting sign-off",
+    FEEDBACK_SENT: "Feedback sent",
+    WITHDRAWN: "Withdrawn",
+}
+FINAL_STATES = frozenset({FEEDBACK_SENT, WITHDRAWN})
+OPEN_STATES = frozenset(STATES) - FINAL_STATES
+# States in which HMIP owes a QA report against the 15-working-day deadline.
+HMIP_OPEN_STATES = frozenset({SELECTED_FOR_HMIP, ALLOCATED, IN_QA, AWAITING_SIGN_OFF})
+
+CENTRAL_TEAM = "central_team"
+INSPECTOR = "inspector"
+MANAGER = "manager"
+ADMIN = "admin"
+SYSTEM = "system"  # the sampler, acting at intake
+ROLES: dict[str, str] = {
+    CENTRAL_TEAM: "Central team (HMPPS SFO team)",
+    INSPECTOR: "Inspector (HMIP)",
+    MANAGER: "Manager (HMIP)",
+    ADMIN: "Admin",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: frozenset[str]
+    targets: tuple[str, ...]
+    roles: frozenset[str]
+    requires: tuple[str, ...] = ()  # data fields that must be present and non-blank
+    checks: tuple[str, ...] = ()  # named preconditions the caller evaluates
+    owner_only: bool = False  # only the allocated inspector may take it (when role is inspector)
+    choose_by: str | None = None  # data field naming the target, when there are several
+
+
+def _a(name, label, sources, targets, roles, **kw) -> Action:
+    return Action(name, label, frozenset(sources), tuple(targets), frozenset(roles), **kw)
+
+
+ACTIONS: dict[str, Action] = {a.name: a for a in (
+    _a("sample", "Sample", [RECEIVED], [SELECTED_FOR_HMIP, ROUTED_TO_HMPPS], [SYSTEM],
+       requires=("route",), choose_by="route"),
+    _a("add_to_sample", "Add to HMIP sample", [ROUTED_TO_HMPPS, RECEIVED], [SELECTED_FOR_HMIP],
+       [MANAGER], requires=("reason",)),
+    _a("allocate", "Allocate", [SELECTED_FOR_HMIP], [ALLOCATED], [CENTRAL_TEAM, MANAGER],
+       requires=("inspector_id",), checks=("inspector_eligible",)),
+    _a("reallocate", "Reallocate", [ALLOCATED, IN_QA], [ALLOCATED], [CENTRAL_TEAM, MANAGER],
+       requires=("inspector_id", "reason"), checks=("inspector_eligible",)),
+    _a("start", "Start QA", [ALLOCATED], [IN_QA], [INSPECTOR], owner_only=True),
+    # Without sign-off, submit sends the report: the target is chosen by the setting.
+    _a("submit", "Submit", [IN_QA], [AWAITING_SIGN_OFF, FEEDBACK_SENT], [INSPECTOR],
+       owner_only=True, checks=("assessment_complete",), choose_by="sign_off"),
+    _a("return", "Return to inspector", [AWAITING_SIGN_OFF], [IN_QA], [MANAGER], requires=("reason",)),
+    _a("approve", "Approve and send", [AWAITING_SIGN_OFF], [FEEDBACK_SENT], [MANAGER],
+       checks=("assessment_complete",)),
+    _a("withdraw", "Withdraw", OPEN_STATES, [WITHDRAWN], [CENTRAL_TEAM, MANAGER], requires=("reason",)),
+)}
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str
+    from_state: str
+    to_state: str | None
+    allowed: bool
+    reasons: tuple[str, ...] = ()
+    allowed_now: tuple[str, ...] = field(default=())
+    refused_for: str | None = None  # unknown | state | role | owner | data
+
+    @property
+    def message(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def actions_for(state: str, role: str, *, is_owner: bool = True) -> tuple[str, ...]:
+    """Actions this role could take from this state (before data and checks)."""
+    return tuple(
+        a.name for a in ACTIONS.values()
+        if state in a.sources and role in a.roles and (is_owner or not a.owner_only or role != INSPECTOR)
+    )
+
+
+def decide(
+    state: str,
+    action_name: str,
+    role: str,
+    data: Mapping[str, object] | None = None,
+    *,
+    is_owner: bool = True,
+    sign_off_required: bool = True,
+    problems: Mapping[str, list[str]] | None = None,
+) -> Decision:
+    """May ``role`` take ``action_name`` from ``state`` with ``data``? To which state?
+
+    ``problems`` maps a check name to what is wrong (an empty list means the check passes);
+    the caller computes them because they need the database.
+    """
+    data = data or {}
+    problems = problems or {}
+    allowed_now = actions_for(state, role, is_owner=is_owner)
+    action = ACTIONS.get(action_name)
+
+    def refuse(kind: str, *reasons: str) -> Decision:
+        return Decision(action_name, state, None, False, tuple(reasons), allowed_now, kind)
+
+    if action is None:
+        return refuse("unknown", f"unknown action {action_name!r}")
+    if state not in action.sources:
+        return refuse("state", f"'{action.label}' is not possible from state '{STATES.get(state, state)}'")
+    if role not in action.roles:
+        return refuse("role", f"the {ROLES.get(role, role)} role may not '{action.label}'")
+    if action.owner_only and role == INSPECTOR and not is_owner:
+        return refuse("owner", f"only the allocated inspector may '{action.label}'")
+    reasons = [f"{name} is required" for name in action.requires if _missing(data.get(name))]
+    for check in action.checks:
+        reasons.extend(problems.get(check, ()))
+    if reasons:
+        return refuse("data", *reasons)
+
+    if action.choose_by == "route":
+        target = data.get("route")
+        if target not in action.targets:
+            return refuse("data", f"route must be one of {', '.join(action.targets)}")
+    elif action.choose_by == "sign_off":
+        target = AWAITING_SIGN_OFF if sign_off_required else FEEDBACK_SENT
+    else:
+        (target,) = action.targets
+    return Decision(action_name, state, target, True, (), allowed_now)
+
+
+def mermaid() -> str:
+    """The state diagram, drawn from ``ACTIONS`` so it cannot drift from the rules."""
+    lines = ["stateDiagram-v2", f"    [*] --> {RECEIVED}"]
+    for action in ACTIONS.values():
+        for source in sorted(action.sources):
+            for target in action.targets:
+                who = ", ".join(sorted(action.roles))
+                lines.append(f"    {source} --> {target}: {action.name} ({who})")
+    lines += [f"    {s} --> [*]" for s in sorted(FINAL_STATES)]
+    return "\n".join(lines) + "\n"
+
+
+def as_dict() -> dict:
+    return {
+        "states": [{"name": s, "label": l, "final": s in FINAL_STATES} for s, l in STATES.items()],
+        "actions": [
+            {"name": a.name, "label": a.label, "from": sorted(a.sources), "to": list(a.targets),
+             "roles": sorted(a.roles), "requires": list(a.requires), "checks": list(a.checks),
+             "owner_only": a.owner_only}
+            for a in ACTIONS.values()
+        ],
+    }

@@ -1,0 +1,157 @@
+"""Test fixtures: a real database (SQLite by default, PostgreSQL when SFOFLOW_DATABASE_URL says so),
+migrated by Alembic once per run and emptied after every test.
+
+With CI=true a configured service that is not reachable fails the run; it is never skipped.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from sfoflow import create_app, db
+from sfoflow.config import from_env
+from sfoflow.models import Base
+
+CI = os.environ.get("CI", "").lower() == "true"
+_TMP = Path(tempfile.mkdtemp(prefix="sfoflow-test-"))
+
+
+def test_settings():
+    env = dict(os.environ)
+    env.setdefault("SFOFLOW_INSTANCE_DIR", str(_TMP))
+    env["SFOFLOW_ENV"] = "test"
+    env.setdefault("SFOFLOW_DATABASE_URL", f"sqlite:///{_TMP}/test.sqlite")
+    env.setdefault("SFOFLOW_BROKER_URL", f"sqla+sqlite:///{_TMP}/broker.sqlite")
+    env.setdefault("SFOFLOW_RESULT_BACKEND", f"db+sqlite:///{_TMP}/results.sqlite")
+    return env, from_env(env)
+
+
+def pytest_report_header(config):
+    _env, s = test_settings()
+    from sqlalchemy.engine import make_url
+
+    return [f"sfoflow database: {make_url(s.database_url).render_as_string(hide_password=True)}",
+            f"sfoflow broker: {s.broker_url.split('@')[-1]}"]
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return test_settings()[1]
+
+
+@pytest.fixture(scope="session")
+def test_env():
+    return test_settings()[0]
+
+
+@pytest.fixture(scope="session")
+def database(settings):
+    database = db.Database(settings.database_url)
+    try:
+        with database.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        message = f"database {settings.database_url} is not reachable: {exc}"
+        if CI:
+            pytest.exit(message, returncode=3)
+        raise
+    if database.dialect == "postgresql":
+        with database.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    db.upgrade(settings.database_url)
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(settings, database):
+    app = create_app(settings)
+    app.config.update(TESTING=True)
+    return app
+
+
+def truncate(database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with database.engine.begin() as conn:
+        if database.dialect == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(text(f'DELETE FROM "{t}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    yield
+    if "database" in request.fixturenames:
+        truncate(request.getfixturevalue("database"))
+
+
+@pytest.fixture
+def session(app, database):
+    with database.session() as s:
+        yield s
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(session):
+    """make_user(role, **kw) -> (user, token); passwords are 'password-123'."""
+    from sfoflow.services import users
+
+    counter = {"n": 0}
+
+    def make(role: str, email: str | None = None, **kw):
+        counter["n"] += 1
+        email = email or f"{role}{counter['n']}@example.org"
+        user = users.create_user(session, email=email, role=role, password="password-123", **kw)
+        token = users.issue_token(session, user)
+        session.commit()
+        return user, token
+
+    return make
+
+
+class Api:
+    """A thin JSON client that carries a bearer token."""
+
+    def __init__(self, client, token: str | None):
+        self.client, self.token = client, token
+
+    def _headers(self):
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, url, **kw):
+        return self.client.get(url, headers=self._headers(), **kw)
+
+    def post(self, url, json=None, **kw):
+        return self.client.post(url, json=json, headers=self._headers(), **kw)
+
+    def put(self, url, json=None, **kw):
+        return self.client.put(url, json=json, headers=self._headers(), **kw)
+
+
+@pytest.fixture
+def api(client, make_user):
+    """api(role) -> (Api, user): a client signed in with a new user of that role."""
+    def make(role: str, **kw):
+        user, token = make_user(role, **kw)
+        return Api(client, token), user
+    return make
+
+
+def review_payload(**overrides) -> dict:
+    data = {"reference": "SFO/2023/0001", "region": "london", "offence_category": "homicide",
+            "received_on": "2023-04-27", "provider": "N07", "is_high_profile": False,
+            "parallel_reviews": [{"type": "domestic_homicide_review", "status": "in_progress"}],
+            "local_team_email": "sfo.london@example.org"}
+    data.update(overrides)
+    return data

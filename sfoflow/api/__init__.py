@@ -7,8 +7,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def init_app(app: Flask) -> None:
-    from . import errors, lifecycle, openapi, reviews, users  # noqa: F401  (routes register on import)
-    from . import extra  # noqa: F401
+    import sys
+
+    from .. import plugins
+
+    plugins.import_all(sys.modules[__name__])  # each module's routes register on ``bp``
 
     app.register_blueprint(bp)
     from ..web.csrf import csrf

@@ -1,2 +1,4 @@
-"""Import the modules that plug checks, effects and intake hooks into the lifecycle."""
-from . import allocation, assessment, sampling  # noqa: F401
+"""Import every service module, so their checks, effects and intake hooks are registered."""
+from .. import plugins, services
+
+plugins.import_all(services)

@@ -34,12 +34,15 @@ def init_celery(app: Flask) -> Celery:
         broker_transport_options={"visibility_timeout": 3600, "polling_interval": 0.5},
         beat_schedule=BEAT_SCHEDULE,
         beat_schedule_filename=f"{settings.instance_dir}/celerybeat-schedule",
-        imports=["sfoflow.tasks.health"],
-        include=["sfoflow.tasks.health"],
     )
     celery.set_default()
     app.extensions["celery"] = celery
-    from . import health  # noqa: F401  (registers tasks on this app)
+    import sys
+
+    from .. import plugins
+
+    # Every task module registers its tasks (and beat entries) on import.
+    celery.conf.include = [m.__name__ for m in plugins.import_all(sys.modules[__name__])]
 
     return celery
 

@@ -16,10 +16,23 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     csrf.init_app(app)
 
-    from . import auth, errors, health, pages  # noqa: F401
+    import sys
 
-    auth.init_app(app)
-    errors.init_app(app)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(pages.bp)
+    from .. import plugins
+
+    # Every module with a ``bp`` is a set of pages; ``NAV`` entries build the navigation.
+    nav = []
+    for module in plugins.import_all(sys.modules[__name__]):
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
+        nav.extend(getattr(module, "NAV", []))
+    nav.sort(key=lambda item: item.get("order", 50))
+
+    @app.context_processor
+    def _navigation():
+        from flask_login import current_user
+
+        role = getattr(current_user, "role", None)
+        return {"nav_items": [n for n in nav if role in n["roles"]]}

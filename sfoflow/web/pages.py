@@ -18,6 +18,7 @@ from ..workflows import lifecycle as lc
 
 bp = Blueprint("pages", __name__)
 PER_PAGE = 50
+NAV = [{"endpoint": "pages.review_list", "text": "Reviews", "order": 10, "roles": list(lc.ROLES)}]
 
 
 @bp.app_context_processor

@@ -1,1 +1,0 @@
-"""API modules added by later features register here (sampling, allocation, assessment...)."""

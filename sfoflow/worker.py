@@ -1,0 +1,5 @@
+"""Entry point for ``celery -A sfoflow.worker worker|beat``."""
+from . import create_app
+
+app = create_app()
+celery = app.extensions["celery"]

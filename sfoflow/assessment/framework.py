@@ -362,6 +362,11 @@ class _Parser:
         if expected_prefix is not None and item_id:
             if not number:
                 self.problem(f"{where}: a numbered item needs a 'number'")
+            elif kind == KIND_KEY_QUESTION:
+                # key questions carry their full number: id "1.1", number "1.1"
+                if item_id != number or not number.startswith(f"{expected_prefix}."):
+                    self.problem(f"{where}: a key question's id and number should both be "
+                                 f"{expected_prefix}.<n>, not id {item_id!r} number {number!r}")
             elif item_id != f"{expected_prefix}.{number}":
                 self.problem(f"{where}: id should be {expected_prefix}.{number!s}")
         cond = None

@@ -26,7 +26,9 @@ ENVIRONMENT = {
     "SFOFLOW_RESULT_BACKEND": "Celery result backend",
     "SFOFLOW_INSTANCE_DIR": "folder for SQLite files and beat state (default ./instance)",
     "SFOFLOW_BASE_URL": "public URL used in links inside emails",
-    "SFOFLOW_WORKER_CONCURRENCY": "processes per Celery worker",
+    "SFOFLOW_WORKER_CONCURRENCY": "processes per Celery worker (2)",
+    "SFOFLOW_BIND": "address:port the web server listens on (127.0.0.1:5000)",
+    "SFOFLOW_WEB_WORKERS": "gunicorn worker processes for the web (2)",
     "SFOFLOW_LOG_LEVEL": "INFO by default",
     "SFOFLOW_SMTP_HOST": "SMTP server; unset means emails go to the database outbox",
     "SFOFLOW_SMTP_PORT": "SMTP port (587)",
@@ -58,6 +60,8 @@ class Settings:
     instance_dir: str = "instance"
     base_url: str = "http://127.0.0.1:5000"
     worker_concurrency: int = 2
+    bind: str = "127.0.0.1:5000"
+    web_workers: int = 2
     log_level: str = "INFO"
     smtp_host: str = ""
     smtp_port: int = 587
@@ -87,6 +91,19 @@ def _sqlite_url(template: str, instance_dir: str) -> str:
     return template.replace("///instance/", f"///{Path(instance_dir).resolve()}/")
 
 
+def _positive_int(env, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, not {value}")
+    return value
+
+
 def from_env(environ: dict | None = None, **overrides) -> Settings:
     env = os.environ if environ is None else environ
     defaults = load_defaults()
@@ -101,10 +118,12 @@ def from_env(environ: dict | None = None, **overrides) -> Settings:
         result_backend=env.get("SFOFLOW_RESULT_BACKEND") or _sqlite_url(defaults["result_backend"], instance_dir),
         instance_dir=instance_dir,
         base_url=env.get("SFOFLOW_BASE_URL", defaults["base_url"]),
-        worker_concurrency=int(env.get("SFOFLOW_WORKER_CONCURRENCY", "2")),
+        worker_concurrency=_positive_int(env, "SFOFLOW_WORKER_CONCURRENCY", 2),
+        bind=env.get("SFOFLOW_BIND", "127.0.0.1:5000"),
+        web_workers=_positive_int(env, "SFOFLOW_WEB_WORKERS", 2),
         log_level=env.get("SFOFLOW_LOG_LEVEL", "INFO"),
         smtp_host=env.get("SFOFLOW_SMTP_HOST", ""),
-        smtp_port=int(env.get("SFOFLOW_SMTP_PORT", "587")),
+        smtp_port=_positive_int(env, "SFOFLOW_SMTP_PORT", 587),
         smtp_user=env.get("SFOFLOW_SMTP_USER", ""),
         smtp_password=env.get("SFOFLOW_SMTP_PASSWORD", ""),
         smtp_from=env.get("SFOFLOW_SMTP_FROM", "sfoflow@localhost"),

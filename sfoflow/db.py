@@ -81,8 +81,17 @@ def downgrade(url: str, revision: str = "base") -> None:
 
 
 def migration_status(engine: Engine) -> tuple[set[str], set[str]]:
-    """(revisions applied, revisions at head)."""
-    heads = set(ScriptDirectory.from_config(alembic_config(str(engine.url))).get_heads())
+    """(revisions applied, revisions at head); the two are equal when the schema is up to date.
+
+    A head that another applied revision ``depends_on`` is not kept in alembic_version, so
+    "applied" counts the heads reached through the recorded revisions and their dependencies.
+    """
+    script = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False)))
+    heads = set(script.get_heads())
     with engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
-    return current, heads
+    try:
+        reached = {r.revision for r in script.iterate_revisions(tuple(current), "base")} if current else set()
+    except Exception:  # a revision this code does not know: report what the database says
+        return current, heads
+    return (heads & reached) | (current - heads), heads

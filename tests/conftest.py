@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sfoflow import create_app, db
 from sfoflow.config import from_env
 from sfoflow.models import Base
+from tests.worker import celery_worker  # noqa: F401  (a real Celery worker subprocess)
 
 CI = os.environ.get("CI", "").lower() == "true"
 _TMP = Path(tempfile.mkdtemp(prefix="sfoflow-test-"))

@@ -29,9 +29,21 @@ def _service_error(exc: ServiceError):
 @bp.errorhandler(ValidationError)
 def _validation_error(exc: ValidationError):
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-    fields = {k: (v if isinstance(v, list) else [str(v)]) for k, v in messages.items()}
+    fields = _flatten(messages)
     first = "; ".join(f"{k}: {v[0] if isinstance(v, list) and v else v}" for k, v in fields.items())
     return error_response(422, f"invalid input: {first}", fields=fields)
+
+
+def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
+    """Nested errors (a list of parallel reviews) as dotted names: ``parallel_reviews.0.type``."""
+    out = {}
+    for key, value in messages.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return out
 
 
 @bp.errorhandler(HTTPException)

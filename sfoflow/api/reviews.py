@@ -49,6 +49,9 @@ def create_review():
      response=s.ImportResult, status=201, form="text/csv")
 def import_reviews():
     upload = request.files.get("file")
+    if upload is None and request.mimetype == "multipart/form-data":
+        raise ValidationFailed("no file: attach the CSV as the form field 'file'",
+                               fields={"file": ["attach the CSV file as 'file'"]})
     raw = upload.read() if upload else request.get_data()
     try:
         text = raw.decode("utf-8-sig")

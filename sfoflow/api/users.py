@@ -17,7 +17,7 @@ from .openapi import doc
 
 
 class UserIn(StrictSchema):
-    email = fields.Email(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))  # the column's size
     name = Trimmed(load_default=None, validate=validate.Length(min=1, max=200))
     role = Trimmed(required=True, validate=validate.OneOf(list(lc.ROLES)))
     password = fields.String(load_default=None, load_only=True, validate=validate.Length(min=8, max=200))

@@ -28,7 +28,7 @@ class ReviewCreate(StrictSchema):
     provider = Trimmed(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     is_high_profile = fields.Boolean(load_default=False)
     parallel_reviews = fields.List(fields.Nested(ParallelReviewIn), load_default=list)
-    local_team_email = fields.Email(required=True)
+    local_team_email = fields.Email(required=True, validate=validate.Length(max=254))  # the column's size
 
     today = None  # set by review_create_schema; marshmallow 4 has no context
 

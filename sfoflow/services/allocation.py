@@ -1,11 +1,39 @@
-"""Allocation of selected reviews to inspectors."""
+"""Allocation of selected reviews to inspectors: the eligibility check, the suggestion, bulk
+allocation, and the absences and conflicts that the suggestion respects.
+
+Hard rules (a recorded conflict; a high-profile review for a non-senior inspector when the
+setting ``high_profile_requires_senior`` is on) refuse an allocation by hand too. Absence and
+capacity only keep someone out of the suggestion (see ``sfoflow.deadlines.allocation``).
+"""
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from .. import reference
+from ..deadlines import allocation as core
 from ..models import Review, User
+from ..models.allocation import Absence, Allocation, ConflictOfInterest
+from ..working_days import london_today
 from ..workflows import lifecycle as lc
-from .lifecycle import check, effect
+from . import audit, settings
+from .calendar import get_calendar
+from .errors import NotFound, ServiceError, ValidationFailed
+from .lifecycle import apply_action, check, effect
+
+# Open QA an inspector holds: these count against their capacity.
+HELD_STATES = (lc.ALLOCATED, lc.IN_QA, lc.AWAITING_SIGN_OFF)
+
+
+def review_facts(review: Review) -> core.ReviewToAllocate:
+    return core.ReviewToAllocate(review.region, review.provider, review.is_high_profile, review.due_on)
+
+
+def _require_senior(session: Session) -> bool:
+    return bool(settings.get(session, "high_profile_requires_senior"))
 
 
 @check("inspector_eligible")
@@ -18,11 +46,164 @@ def inspector_eligible(session: Session, review: Review, data: dict) -> list[str
         return [f"user {inspector_id} is not an active inspector"]
     if data.get("action") == "reallocate" and user.id == review.inspector_id:
         return ["the review is already allocated to that inspector"]
-    return []
+    (candidate,) = candidates(session, [user.id])
+    return core.hard_reasons(candidate, review_facts(review), require_senior=_require_senior(session))
 
 
 @effect("allocate")
 @effect("reallocate")
 def _set_inspector(session: Session, review: Review, actor, data: dict, decision) -> None:
     data["previous_inspector_id"] = review.inspector_id
+    session.add(Allocation(review_id=review.id, inspector_id=data["inspector_id"],
+                           previous_inspector_id=review.inspector_id, action=decision.action,
+                           reason=data.get("reason"), allocated_by_id=actor.id if actor else None))
     review.inspector_id = data["inspector_id"]
+
+
+# --- candidates and the suggestion ----------------------------------------------------------------
+
+def open_qa_counts(session: Session, inspector_ids: list[int] | None = None) -> dict[int, int]:
+    query = (select(Review.inspector_id, func.count()).where(Review.state.in_(HELD_STATES),
+                                                             Review.inspector_id.is_not(None))
+             .group_by(Review.inspector_id))
+    if inspector_ids is not None:
+        query = query.where(Review.inspector_id.in_(inspector_ids))
+    return dict(session.execute(query).all())
+
+
+def candidates(session: Session, inspector_ids: list[int] | None = None) -> list[core.Candidate]:
+    """Active inspectors (or those named) with their load, absences and conflicts: four queries."""
+    query = select(User).where(User.role == lc.INSPECTOR)
+    query = query.where(User.id.in_(inspector_ids)) if inspector_ids is not None else query.where(User.is_active)
+    people = session.scalars(query.order_by(User.name, User.id)).all()
+    ids = [u.id for u in people]
+    counts = open_qa_counts(session, ids)
+    absences, conflicts = defaultdict(list), defaultdict(list)
+    for a in session.scalars(select(Absence).where(Absence.inspector_id.in_(ids))):
+        absences[a.inspector_id].append((a.from_date, a.to_date))
+    for c in session.scalars(select(ConflictOfInterest).where(ConflictOfInterest.inspector_id.in_(ids))):
+        conflicts[c.inspector_id].append((c.region, c.provider))
+    return [core.Candidate(u.id, u.name, u.capacity, counts.get(u.id, 0), u.is_senior,
+                           tuple(absences[u.id]), tuple(conflicts[u.id])) for u in people]
+
+
+def suggest(session: Session, review: Review, today: date | None = None) -> core.Suggestion:
+    return core.suggest_inspector(candidates(session), review_facts(review), today or london_today(),
+                                  get_calendar(session), require_senior=_require_senior(session))
+
+
+def candidate_view(c: core.Candidate) -> dict:
+    return {"id": c.id, "name": c.name, "capacity": c.capacity, "open_qas": c.open_qas, "spare": c.spare,
+            "is_senior": c.is_senior}
+
+
+def suggestion_view(review: Review, s: core.Suggestion) -> dict:
+    return {
+        "review_id": review.id,
+        "reference": review.reference,
+        "version": review.version,
+        "days_considered": {"from": s.window[0], "to": s.window[1]},
+        "suggested": candidate_view(s.suggested) if s.suggested else None,
+        "eligible": [candidate_view(c) for c in s.eligible],
+        "excluded": [{**candidate_view(c), "reasons": list(reasons)} for c, reasons in s.excluded],
+        "notes": list(s.notes),
+    }
+
+
+# --- bulk allocation ------------------------------------------------------------------------------
+
+def bulk_allocate(session: Session, items: list[dict], actor: User) -> list[Review]:
+    """Allocate several reviews at once, all or nothing. The caller commits; on any refusal it
+    raises ValidationFailed listing every item's problem, and the caller's rollback undoes all."""
+    from .reviews import get_visible
+
+    seen, errors, done = set(), [], []
+    for index, item in enumerate(items):
+        if item["review_id"] in seen:
+            errors.append({"index": index, "review_id": item["review_id"], "message": "listed twice"})
+            continue
+        seen.add(item["review_id"])
+        try:
+            review = get_visible(session, item["review_id"], actor, for_update=True)
+            apply_action(session, review, "allocate", actor, version=item["version"],
+                         data={"inspector_id": item["inspector_id"]})
+            done.append(review)
+        except ServiceError as exc:
+            errors.append({"index": index, "review_id": item["review_id"], "message": exc.message,
+                           "reasons": exc.extra.get("reasons", []), "status": exc.status})
+    if errors:
+        raise ValidationFailed(f"nothing was allocated: {len(errors)} of {len(items)} could not be", errors=errors)
+    return done
+
+
+# --- absences and conflicts -------------------------------------------------------------------------
+
+def _inspector(session: Session, inspector_id: int) -> User:
+    user = session.get(User, inspector_id)
+    if user is None or user.role != lc.INSPECTOR:
+        raise NotFound(f"no inspector {inspector_id}")
+    return user
+
+
+def absences(session: Session, inspector_id: int) -> list[Absence]:
+    _inspector(session, inspector_id)
+    return list(session.scalars(select(Absence).where(Absence.inspector_id == inspector_id)
+                                .order_by(Absence.from_date, Absence.id)))
+
+
+def add_absence(session: Session, inspector_id: int, data: dict, actor: User) -> Absence:
+    user = _inspector(session, inspector_id)
+    if data["to_date"] < data["from_date"]:
+        raise ValidationFailed("invalid absence", fields={"to_date": ["must not be before from_date"]})
+    row = Absence(inspector_id=user.id, from_date=data["from_date"], to_date=data["to_date"],
+                  reason=data.get("reason"), created_by_id=actor.id)
+    session.add(row)
+    audit.record(session, review=None, actor=actor, action="record_absence", reason=data.get("reason"),
+                 details={"inspector_id": user.id, "from_date": data["from_date"].isoformat(),
+                          "to_date": data["to_date"].isoformat()})
+    session.flush()
+    return row
+
+
+def conflicts(session: Session, inspector_id: int) -> list[ConflictOfInterest]:
+    _inspector(session, inspector_id)
+    return list(session.scalars(select(ConflictOfInterest).where(ConflictOfInterest.inspector_id == inspector_id)
+                                .order_by(ConflictOfInterest.id)))
+
+
+def add_conflict(session: Session, inspector_id: int, data: dict, actor: User) -> ConflictOfInterest:
+    user = _inspector(session, inspector_id)
+    region, provider = data.get("region"), data.get("provider")
+    if (region is None) == (provider is None):
+        message = "give a region or a provider, not both" if region else "give a region or a provider"
+        raise ValidationFailed("invalid conflict", fields={"region": [message], "provider": [message]})
+    if provider is not None and provider not in {r["provider_code"] for r in reference.regions().values()}:
+        raise ValidationFailed("invalid conflict", fields={"provider": [f"unknown provider code {provider!r}"]})
+    row = ConflictOfInterest(inspector_id=user.id, region=region, provider=provider, reason=data["reason"],
+                             created_by_id=actor.id)
+    session.add(row)
+    audit.record(session, review=None, actor=actor, action="record_conflict", reason=data["reason"],
+                 details={"inspector_id": user.id, "region": region, "provider": provider})
+    session.flush()
+    return row
+
+
+def remove(session: Session, model, inspector_id: int, row_id: int, actor: User) -> None:
+    _inspector(session, inspector_id)
+    row = session.get(model, row_id)
+    if row is None or row.inspector_id != inspector_id:
+        raise NotFound(f"no such record {row_id} for inspector {inspector_id}")
+    action = "remove_absence" if model is Absence else "remove_conflict"
+    audit.record(session, review=None, actor=actor, action=action, details={"inspector_id": inspector_id,
+                                                                            "id": row_id})
+    session.execute(delete(model).where(model.id == row_id))
+
+
+def absence_view(a: Absence) -> dict:
+    return {"id": a.id, "inspector_id": a.inspector_id, "from_date": a.from_date, "to_date": a.to_date,
+            "reason": a.reason}
+
+
+def conflict_view(c: ConflictOfInterest) -> dict:
+    return {"id": c.id, "inspector_id": c.inspector_id, "region": c.region, "provider": c.provider,
+            "reason": c.reason}

@@ -54,7 +54,11 @@ def refresh(session: Session, new_list: dict[date, str], actor=None, source: str
     reviews moved.
     """
     old = official_list(session)
-    changes = working_days.diff_lists(old, new_list)
+    diff = working_days.diff_lists(old, new_list)
+    # Plain lists, so the summary can be printed, logged or returned as JSON.
+    changes = {"added": [[d.isoformat(), t] for d, t in diff.added.items()],
+               "removed": [[d.isoformat(), t] for d, t in diff.removed.items()],
+               "renamed": [[d.isoformat(), o, n] for d, (o, n) in diff.renamed.items()]}
     if old == new_list and session.get(Setting, FINGERPRINT_KEY):
         return {"changed": False, "changes": changes, "reviews_recomputed": 0}
     session.execute(delete(BankHoliday))
@@ -75,8 +79,9 @@ def refresh(session: Session, new_list: dict[date, str], actor=None, source: str
             continue
         details = {"original_due_on": [review.original_due_on.isoformat(), new_due.isoformat()],
                    "source": source}
-        # An extension granted by a manager stands; only the computed date moves.
-        if review.due_on == review.original_due_on:
+        # An extension granted by a manager stands; only the computed date moves. An extension
+        # the new date overtakes is void: it must never make a review due sooner.
+        if review.due_on == review.original_due_on or review.due_on < new_due:
             details["due_on"] = [review.due_on.isoformat(), new_due.isoformat()]
             review.due_on = new_due
         review.original_due_on = new_due

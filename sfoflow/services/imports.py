@@ -38,12 +38,15 @@ def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     errors: list[dict] = []
     header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     for c in missing:
         errors.append({"row": 1, "field": c, "reason": "required column is missing"})
     for c in unknown:
         errors.append({"row": 1, "field": c, "reason": f"unknown column; expected: {', '.join(COLUMNS)}"})
+    for c in sorted({c for c in header if header.count(c) > 1}):
+        errors.append({"row": 1, "field": c, "reason": "column appears more than once"})
     if errors:
         return [], errors
     rows, seen = [], {}
@@ -51,11 +54,17 @@ def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
         if number - 1 > MAX_ROWS:
             errors.append({"row": number, "field": "", "reason": f"more than {MAX_ROWS} rows; split the file"})
             break
-        raw = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        extra = raw.pop(None, None)  # csv puts values beyond the header's columns under None
+        raw = {k: (v or "").strip() for k, v in raw.items()}
+        if extra and any(v.strip() for v in extra):
+            errors.append({"row": number, "field": "",
+                           "reason": f"more values than the header's {len(header)} columns"})
+            continue
         if not any(raw.values()):
             continue
-        item = {k: v for k, v in raw.items() if v != "" and k != "parallel_reviews"}
-        item["is_high_profile"] = raw.get("is_high_profile", "").lower() in ("1", "true", "yes", "y")
+        item = {k: v for k, v in raw.items() if v != "" and k not in ("parallel_reviews", "is_high_profile")}
+        # blank means no; anything else goes to the schema, which refuses what is not a yes or no
+        item["is_high_profile"] = raw.get("is_high_profile") or False
         item["parallel_reviews"] = _parallel(raw.get("parallel_reviews", ""))
         if item.get("region") not in reference.regions():  # accept a provider code (N07) too
             item["region"] = {r["provider_code"]: code for code, r in reference.regions().items()}.get(

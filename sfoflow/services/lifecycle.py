@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -78,6 +79,9 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     audit.record(session, review=review, actor=actor, action=action, from_state=from_state,
                  to_state=decision.to_state, reason=data.get("reason"), details=details)
     flush_or_conflict(session)
+    # Effects set foreign keys (allocation sets inspector_id); sessions keep loaded objects
+    # after commit, so reload relationships on next use rather than show the old inspector.
+    session.expire(review, [rel.key for rel in sa_inspect(Review).relationships])
     return review
 
 

@@ -1,1 +1,314 @@
-"""The sample decision at intake. Until the sampler lands, a new review stays received."""
+"""The sample decision at intake, purposive additions, the audit record, balance and replay.
+
+At intake (``INTAKE_HOOKS``) the review's region-year sampler state is locked, the pure design
+(``sfoflow.sampling.design``) decides, and the new state, the decision record and the
+lifecycle action ``sample`` are written in the intake transaction: the route is known the
+moment the review is registered, and two intakes for one region can never both take (or both
+miss) the last place in a run.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from .. import reference
+from ..models import Review, User
+from ..models.base import utcnow
+from ..models.sampling import SampleDecision, SamplerState
+from ..sampling import balance as balance_core
+from ..sampling import replay as replay_core
+from ..sampling.design import ALGORITHM_VERSION, RegionState, check_k, decide, sampling_year_of, uniform
+from ..working_days import london_today
+from ..workflows import lifecycle as lc
+from . import settings
+from .errors import Conflict, NotFound
+from .lifecycle import apply_action, effect
+from .reviews import INTAKE_HOOKS
+
+ROUTE_OF_STATE = {lc.SELECTED_FOR_HMIP: "hmip", lc.ROUTED_TO_HMPPS: "hmpps"}
+# Shown to admins and in the audit export only: with them the next selection is predictable.
+ADMIN_ONLY = ("arrival_order", "run_number", "run_position", "uniform", "threshold")
+
+
+# --- the key and the year ----------------------------------------------------------------------
+
+def sampling_key(session: Session | None = None) -> bytes:
+    """The HMAC key: ``session.info["sampling_key"]`` if a caller set one, else the app's
+    settings, else the environment (a command or test without an application)."""
+    if session is not None and session.info.get("sampling_key"):
+        raw = session.info["sampling_key"]
+    else:
+        from flask import current_app, has_app_context
+
+        if has_app_context():
+            raw = current_app.config["SFOFLOW"].sampling_key
+        else:
+            from ..config import from_env
+
+            raw = from_env().sampling_key
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8")
+
+
+def start_month(session: Session) -> int:
+    value = settings.get(session, "sampling_year_start_month")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+        raise Conflict(f"cannot sample: the setting sampling_year_start_month must be 1..12, not {value!r}")
+    return value
+
+
+def sampling_year(session: Session, day: date) -> int:
+    """The sampling year of a review: the year of its receipt, starting in the configured month."""
+    return sampling_year_of(day, start_month(session))
+
+
+def current_year(session: Session, today: date | None = None) -> int:
+    return sampling_year(session, today or london_today())
+
+
+def year_start(session: Session, year: int) -> date:
+    return date(year, start_month(session), 1)
+
+
+def _rate_k(session: Session) -> int:
+    value = settings.get(session, "sample_rate_k")
+    try:
+        return check_k(value)
+    except ValueError as exc:
+        raise Conflict(f"cannot sample: the setting sample_rate_k is invalid: {exc}") from None
+
+
+# --- intake ------------------------------------------------------------------------------------
+
+def _locked_state(session: Session, region: str, year: int) -> SamplerState:
+    """The region-year state row, created if missing, locked until the transaction ends.
+
+    The INSERT comes first: on SQLite it makes this transaction the writer before anything is
+    read (a deferred reader that later writes can fail with "database is locked"); on
+    PostgreSQL ON CONFLICT DO NOTHING waits for a concurrent creator instead of failing. A new
+    row takes the rate already fixed for the year by another region, else the setting.
+    """
+    year_k = select(SamplerState.k).where(SamplerState.sampling_year == year).limit(1).scalar_subquery()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(SamplerState)
+        .values(region=region, sampling_year=year, k=func.coalesce(year_k, _rate_k(session)), arrivals=0,
+                run_has_selection=False, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["region", "sampling_year"])
+    )
+    return session.scalars(
+        select(SamplerState)
+        .where(SamplerState.region == region, SamplerState.sampling_year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # never trust a copy read before the lock
+    ).one()
+
+
+def lock_for_intake(session: Session, items) -> None:
+    """Lock, in one fixed order, the region-year states a batch of (region, received_on) will use.
+
+    A batch import that locks regions in file order can deadlock on PostgreSQL with another
+    batch taking them in a different order; calling this first makes the order the same for all.
+    """
+    for region, year in sorted({(region, sampling_year(session, day)) for region, day in items}):
+        _locked_state(session, region, year)
+
+
+def decide_at_intake(session: Session, review: Review, key: bytes) -> SampleDecision:
+    """Decide a newly registered review's route and record why. The caller commits."""
+    year = sampling_year(session, review.received_on)
+    state = _locked_state(session, review.region, year)
+    decision, new_state = decide(RegionState(state.arrivals, state.run_has_selection),
+                                 uniform(key, review.reference, year), state.k)
+    state.arrivals, state.run_has_selection = new_state.arrivals, new_state.run_has_selection
+    row = SampleDecision(
+        review_id=review.id, region=review.region, offence_category=review.offence_category,
+        sampling_year=year, k=state.k, arrival_order=decision.arrival_order, run_number=decision.run_number,
+        run_position=decision.run_position, uniform=decision.uniform, threshold=decision.threshold,
+        selected=decision.selected, algorithm_version=decision.algorithm_version, decided_at=utcnow(),
+    )
+    session.add(row)
+    route = lc.SELECTED_FOR_HMIP if decision.selected else lc.ROUTED_TO_HMPPS
+    # The audit event is visible to everyone who sees the review: nothing that reveals the run
+    # position (arrival order, run, uniform, threshold) goes into it.
+    apply_action(session, review, "sample", None, version=None,
+                 data={"route": route, "sampling_year": year, "k": state.k,
+                       "algorithm_version": decision.algorithm_version})
+    return row
+
+
+def _intake_hook(session: Session, review: Review, actor: User | None) -> None:
+    decide_at_intake(session, review, sampling_key(session))
+
+
+INTAKE_HOOKS.append(_intake_hook)
+
+
+@effect("sample")
+def _set_route(session: Session, review: Review, actor, data: dict, decision: lc.Decision) -> None:
+    review.route = ROUTE_OF_STATE[decision.to_state]
+
+
+@effect("add_to_sample")
+def _add_on_purpose(session: Session, review: Review, actor: User, data: dict, decision: lc.Decision) -> None:
+    """A manager's addition: marked purposive, kept out of the random sample's statistics."""
+    row = session.scalar(select(SampleDecision).where(SampleDecision.review_id == review.id).with_for_update())
+    if row is None:  # the review never went through the draw (e.g. registered before sampling)
+        row = SampleDecision(review_id=review.id, region=review.region, offence_category=review.offence_category,
+                             sampling_year=sampling_year(session, review.received_on))
+        session.add(row)
+    row.purposive = True
+    row.purposive_reason = data["reason"]
+    row.purposive_by_id = actor.id if actor else None
+    row.purposive_at = utcnow()
+    review.route = "hmip"
+    data["purposive"] = True
+
+
+# --- reading decisions ---------------------------------------------------------------------------
+
+def decision_for(session: Session, review: Review) -> SampleDecision:
+    row = session.scalar(select(SampleDecision).where(SampleDecision.review_id == review.id)
+                         .options(selectinload(SampleDecision.purposive_by)))
+    if row is None:
+        raise NotFound(f"review {review.id} has no sample decision")
+    return row
+
+
+def decision_view(row: SampleDecision, review: Review, viewer: User) -> dict:
+    """The decision as ``viewer`` may see it: the run position only for admins."""
+    view = {
+        "review_id": review.id,
+        "reference": review.reference,
+        "region": {"code": row.region, "name": reference.region_name(row.region)},
+        "offence_category": {"code": row.offence_category, "name": reference.offence_name(row.offence_category)},
+        "sampling_year": row.sampling_year,
+        "in_random_draw": row.is_random,
+        "selected": row.selected,
+        "in_hmip_sample": bool(row.selected) or row.purposive,
+        "k": row.k,
+        "algorithm_version": row.algorithm_version,
+        "decided_at": row.decided_at,
+        "purposive": row.purposive,
+        "purposive_reason": row.purposive_reason,
+        "purposive_by": row.purposive_by.email if row.purposive_by else None,
+        "purposive_at": row.purposive_at,
+    }
+    if viewer.role == lc.ADMIN:
+        view.update({name: getattr(row, name) for name in ADMIN_ONLY})
+    return view
+
+
+EXPORT_FIELDS = ("review_id", "reference", "region", "offence_category", "sampling_year", "k", "arrival_order",
+                 "run_number", "run_position", "uniform", "threshold", "selected", "algorithm_version",
+                 "decided_at", "purposive", "purposive_reason", "purposive_by", "purposive_at", "state", "route")
+
+
+def export(session: Session, year: int) -> list[dict]:
+    """The full audit export of a sampling year (admins): random draws by region and arrival
+    order, then purposive-only additions."""
+    rows = session.execute(
+        select(SampleDecision, Review.reference, Review.state, Review.route)
+        .join(Review, Review.id == SampleDecision.review_id)
+        .where(SampleDecision.sampling_year == year)
+        .options(selectinload(SampleDecision.purposive_by))
+        .order_by(SampleDecision.arrival_order.is_(None), SampleDecision.region, SampleDecision.arrival_order,
+                  SampleDecision.id)
+    ).all()
+    out = []
+    for row, ref, state, route in rows:
+        item = {name: getattr(row, name, None) for name in EXPORT_FIELDS}
+        item.update(reference=ref, state=state, route=route,
+                    purposive_by=row.purposive_by.email if row.purposive_by else None)
+        out.append(item)
+    return out
+
+
+# --- balance -------------------------------------------------------------------------------------
+
+def balance(session: Session, year: int) -> dict:
+    """Intake, selected, expected and difference by region and offence, with warnings; and the
+    purposive additions listed on their own."""
+    rows = session.execute(
+        select(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k,
+               SampleDecision.selected, SampleDecision.purposive)
+        .where(SampleDecision.sampling_year == year)
+    ).all()
+    result = balance_core.compute((balance_core.DecisionRow(*r) for r in rows),
+                                  regions=list(reference.regions()), offences=list(reference.offence_categories()))
+
+    def named(line, name_of):
+        return {**line.as_dict(), "name": name_of(line.code)}
+
+    purposive = session.execute(
+        select(SampleDecision, Review.reference)
+        .join(Review, Review.id == SampleDecision.review_id)
+        .where(SampleDecision.sampling_year == year, SampleDecision.purposive)
+        .options(selectinload(SampleDecision.purposive_by))
+        .order_by(SampleDecision.purposive_at, SampleDecision.id)
+    ).all()
+    ks = sorted({r.k for r in rows if r.k is not None})
+    return {
+        "sampling_year": year,
+        "from": year_start(session, year),
+        "k": ks[0] if len(ks) == 1 else (ks or None),
+        "warn_min_intake": balance_core.WARN_MIN_INTAKE,
+        "by_region": [named(line, reference.region_name) for line in result.by_region],
+        "by_offence": [named(line, reference.offence_name) for line in result.by_offence],
+        "total": result.total.as_dict(),
+        "warnings": [{**w, "name": reference.offence_name(w["offence_category"])} for w in result.warnings],
+        "purposive": [
+            {"review_id": d.review_id, "reference": ref,
+             "region": {"code": d.region, "name": reference.region_name(d.region)},
+             "offence_category": {"code": d.offence_category, "name": reference.offence_name(d.offence_category)},
+             "reason": d.purposive_reason, "added_by": d.purposive_by.email if d.purposive_by else None,
+             "added_at": d.purposive_at}
+            for d, ref in purposive
+        ],
+    }
+
+
+def years(session: Session) -> list[int]:
+    """Sampling years that have decisions, newest first, always including the current one."""
+    found = set(session.scalars(select(SampleDecision.sampling_year).distinct()))
+    return sorted(found | {current_year(session)}, reverse=True)
+
+
+# --- replay --------------------------------------------------------------------------------------
+
+def replay(session: Session, year: int, key: bytes) -> replay_core.ReplayResult:
+    """Recompute every random decision of ``year`` from the stored arrival order and ``key``,
+    and check that routes and stored states agree; ``differences`` lists everything that does not."""
+    rows = session.execute(
+        select(SampleDecision, Review.reference, Review.route, Review.state)
+        .join(Review, Review.id == SampleDecision.review_id)
+        .where(SampleDecision.sampling_year == year)
+    ).all()
+    stored = [
+        replay_core.StoredDecision(ref, d.region, d.offence_category, d.k, d.arrival_order, d.run_number,
+                                   d.run_position, d.uniform, d.threshold, d.selected, d.algorithm_version)
+        for d, ref, _route, _state in rows if d.is_random
+    ]
+    states = {s.region: replay_core.StoredState(s.k, s.arrivals, s.run_has_selection)
+              for s in session.scalars(select(SamplerState).where(SamplerState.sampling_year == year))}
+    result = replay_core.replay(stored, key, year, states)
+    for d, ref, route, state in rows:
+        expected = "hmip" if (d.selected or d.purposive) else "hmpps"
+        if route != expected:
+            result.differences.append(f"{d.region} {ref}: route is {route!r} but the decision says {expected!r}")
+    start, end = year_start(session, year), year_start(session, year + 1)
+    missing = session.scalars(
+        select(Review.reference)
+        .outerjoin(SampleDecision, SampleDecision.review_id == Review.id)
+        .where(and_(Review.received_on >= start, Review.received_on < end), SampleDecision.id.is_(None))
+        .order_by(Review.id)
+    ).all()
+    result.differences.extend(f"{ref}: received in sampling year {year} but has no sample decision" for ref in missing)
+    return result
+
+
+__all__ = ["ALGORITHM_VERSION", "balance", "current_year", "decide_at_intake", "decision_for", "decision_view",
+           "export", "replay", "sampling_key", "sampling_year", "years"]

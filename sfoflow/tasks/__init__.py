@@ -27,11 +27,12 @@ def init_celery(app: Flask) -> Celery:
         task_acks_late=True,  # a task is acknowledged only once done: a killed worker's task is redelivered
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        worker_concurrency=settings.worker_concurrency,
         timezone="Europe/London",
         enable_utc=True,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600, "polling_interval": 0.5},
+        broker_transport_options=transport_options(settings.broker_url),
         beat_schedule=BEAT_SCHEDULE,
         beat_schedule_filename=f"{settings.instance_dir}/celerybeat-schedule",
     )
@@ -45,6 +46,16 @@ def init_celery(app: Flask) -> Celery:
     celery.conf.include = [m.__name__ for m in plugins.import_all(sys.modules[__name__])]
 
     return celery
+
+
+def transport_options(broker_url: str) -> dict:
+    """Options that suit the broker: kombu's SQLAlchemy transport hands every option it does
+    not know to ``create_engine``, so Redis-only options must not reach it."""
+    if broker_url.startswith(("sqla+", "sqlalchemy+")):
+        # SQLite: wait for the writer's lock rather than fail when web and worker meet.
+        return {"connect_args": {"timeout": 30}} if "+sqlite" in broker_url else {}
+    # Redis: an unacknowledged (acks_late) task is redelivered after an hour, not before.
+    return {"visibility_timeout": 3600}
 
 
 def session_scope():

@@ -1,7 +1,7 @@
 """The server-rendered web interface (GOV.UK Frontend look) and the health endpoints."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from .csrf import csrf
@@ -35,4 +35,15 @@ def init_app(app: Flask) -> None:
         from flask_login import current_user
 
         role = getattr(current_user, "role", None)
-        return {"nav_items": [n for n in nav if role in n["roles"]]}
+        return {"nav_items": navigation([n for n in nav if role in n["roles"]], request.path)}
+
+
+def navigation(entries: list[dict], path: str) -> list[dict]:
+    """govukServiceNavigation items; the entry whose address best matches the page is current."""
+    items = [{"href": url_for(n["endpoint"]), "text": n["text"]} for n in entries]
+    matches = [i for i in items if path == i["href"] or path.startswith(i["href"].rstrip("/") + "/")]
+    best = max(matches, key=lambda i: len(i["href"]), default=None)
+    for item in items:
+        item["active"] = item is best
+        item["current"] = item is best and path == item["href"]
+    return items

@@ -1,19 +1,22 @@
-"""Sign in and out of the web interface (flask-login sessions; CSRF on the form)."""
+"""Sign in and out of the web interface (flask-login sessions; CSRF on both forms)."""
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from .. import db_session
 from ..models import User
 from ..services import users
+from .forms import FormErrors
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to continue."
+login_manager.login_message_category = "info"
 
 
 def init_app(app: Flask) -> None:
@@ -22,11 +25,14 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load(user_id: str):
+    if not user_id.isdigit():
+        return None
     user = db_session().get(User, int(user_id))
     return user if user is not None and user.is_active else None
 
 
 def roles_required(*roles: str):
+    """Signed in, and with one of these roles; otherwise the 403 page."""
     def decorate(view):
         @wraps(view)
         @login_required
@@ -38,31 +44,37 @@ def roles_required(*roles: str):
     return decorate
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never redirect a signed-in user to another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never send a person who just signed in to another host."""
+    if target and "\\" not in target and not any(ord(c) < 32 for c in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
     return url_for("pages.home")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    errors = {}
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")))
+    errors = FormErrors()
     email = request.form.get("email", "").strip()
     if request.method == "POST":
         password = request.form.get("password", "")
         if not email:
-            errors["email"] = "Enter your email address"
+            errors.add("email", "Enter your email address")
         if not password:
-            errors["password"] = "Enter your password"
+            errors.add("password", "Enter your password")
         if not errors:
             user = users.check_password(db_session(), email, password)
             if user is None:
-                errors["email"] = "The email address or password is not right"
+                # One message for an unknown email and a wrong password: do not reveal who has an account.
+                errors.add("email", "The email address or password is not right")
             else:
+                session.clear()  # nothing from before sign-in carries over into the signed-in session
                 login_user(user)
-                flash(f"Signed in as {user.email}")
-                return redirect(_safe_next(request.args.get("next")))
+                flash(f"You are signed in as {user.name}.", "success")
+                return redirect(safe_next(request.args.get("next")))
     return render_template("sign_in.html", errors=errors, email=email), 400 if errors else 200
 
 
@@ -70,5 +82,6 @@ def sign_in():
 @login_required
 def sign_out():
     logout_user()
-    flash("You have signed out.")
+    session.clear()
+    flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))

@@ -1,20 +1,58 @@
+"""Error pages in the GOV.UK style; JSON for anything under /api/ (the API's clients read JSON)."""
 from __future__ import annotations
+
+import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+PAGES = {
+    400: ("Sorry, there is a problem with your request", "Check what you entered and try again."),
+    403: ("You do not have access to this page", "Your role does not give access to it. "
+                                                  "If you think it should, ask an admin."),
+    404: ("Page not found", "If you typed the web address, check it is correct. "
+                            "If you pasted the web address, check you copied the entire address. "
+                            "A review you are not allocated to is not shown to you."),
+    405: ("That action is not allowed here", "Go back and use the buttons on the page."),
+    409: ("This could not be done", "Reload the page to see the latest version and try again."),
+    413: ("The file is too big", "Files must be smaller than 10MB."),
+    422: ("Sorry, there is a problem with your request", "Check what you entered and try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. The problem has been logged."),
+}
+CSRF_PAGE = ("The form had expired", "For your security, forms stop working after a while or when you sign "
+             "in again. Go back, reload the page and try again.")
+
+
+def render_error(code: int, title: str, text: str, detail: str | None = None):
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"status": code, "message": detail or title}}), code
+    try:
+        return render_template("error.html", code=code, title=title, text=text, detail=detail), code
+    except Exception:  # the page itself needs the database (who is signed in); never fail twice
+        log.exception("could not render the %s page", code)
+        return f"{title}. {text}", code, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def init_app(app: Flask) -> None:
-    def handler(code: int, title: str, text: str):
-        def handle(exc):
-            if request.path.startswith("/api/"):
-                return jsonify({"error": {"status": code, "message": getattr(exc, "description", title)}}), code
-            return render_template("error.html", code=code, title=title, text=text), code
-        return handle
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return render_error(400, *CSRF_PAGE, detail=exc.description)
 
-    app.register_error_handler(404, handler(404, "Page not found", "If you typed the web address, check it is correct."))
-    app.register_error_handler(403, handler(403, "You cannot see this page", "Your role does not give access to it."))
-    app.register_error_handler(405, handler(405, "Not allowed", "That action is not allowed here."))
-    app.register_error_handler(500, handler(500, "Sorry, there is a problem", "Try again later."))
-    app.register_error_handler(CSRFError, handler(400, "The form had expired",
-                                                  "Go back, reload the page and try again."))
+    # An unexpected exception reaches this as a 500 (InternalServerError) after Flask logs it;
+    # tests with TESTING=True see the exception itself instead.
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        code = exc.code or 500
+        title, text = PAGES.get(code, (exc.name, exc.description or ""))
+        return render_error(code, title, text, detail=exc.description)
+
+    @app.errorhandler(ServiceError)
+    def _service(exc: ServiceError):
+        # Pages catch the refusals they expect; this is the rest (a review that is not yours: 404).
+        title, text = PAGES.get(exc.status, PAGES[400])
+        return render_error(exc.status, title, text, detail=exc.message)

@@ -1,29 +1,34 @@
 """Review list and review page, with the actions this person may take as working buttons."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from sqlalchemy import select
+import math
+from urllib.parse import urlencode
 
-from .. import db_session, reference
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from .. import db_session
 from ..db import transaction
-from ..models import AuditEvent
-from ..schemas.reviews import ReviewFilter
-from ..services import lifecycle, reviews
+from ..models import AuditEvent, User
+from ..schemas.reviews import ActionIn, ReviewFilter
+from ..services import lifecycle, reviews, settings
 from ..services.calendar import get_calendar
-from ..services.errors import ServiceError
+from ..services.errors import NotFound, ServiceError
 from ..services.views import review_view
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from .forms import STALE, FormErrors, add_schema_errors, blank_to_none
 
 bp = Blueprint("pages", __name__)
-PER_PAGE = 50
 NAV = [{"endpoint": "pages.review_list", "text": "Reviews", "order": 10, "roles": list(lc.ROLES)}]
 
-
-@bp.app_context_processor
-def _globals():
-    return {"STATES": lc.STATES, "ROLES": lc.ROLES, "ACTIONS": lc.ACTIONS, "reference": reference}
+FILTERS = ("q", "status", "region", "offence_category", "route", "inspector_id", "overdue", "high_profile")
+FILTER_LABELS = {"q": "Reference", "status": "State", "region": "Region", "offence_category": "Offence",
+                 "route": "Route", "inspector_id": "Inspector", "overdue": "Overdue",
+                 "high_profile": "High profile", "page": "Page"}
+ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version"}
 
 
 @bp.get("/")
@@ -32,46 +37,141 @@ def home():
     return redirect(url_for("pages.review_list"))
 
 
+# --- the list -------------------------------------------------------------------------------
+
 @bp.get("/reviews")
 @login_required
 def review_list():
     session = db_session()
-    args = {k: v for k, v in request.args.items() if v != ""}
-    if "status" in args:
-        args["status"] = [args["status"]]
-    errors = ReviewFilter().validate(args)
-    f = ReviewFilter().load({k: v for k, v in args.items() if k not in errors})
+    chosen = blank_to_none(request.args, (*FILTERS, "page"))
+    args = {**chosen, **({"status": [chosen["status"]]} if "status" in chosen else {})}
+    if current_user.role == lc.INSPECTOR:
+        args.pop("inspector_id", None)  # an inspector's list is already only their own
+    errors = FormErrors()
+    messages = ReviewFilter().validate(args)
+    add_schema_errors(errors, messages, FILTER_LABELS, ids={"status.0": "status", "page": "filters"})
+    f = ReviewFilter().load({k: v for k, v in args.items() if k not in messages})
     today = london_today()
-    items, total = reviews.page(session, current_user, f, per_page=PER_PAGE, today=today)
+    per_page = settings.get(session, "page_size_default")
+    items, total = reviews.page(session, current_user, f, per_page=per_page, today=today)
+    overdue = session.scalar(select(func.count()).select_from(
+        reviews.filtered(current_user, {**f, "overdue": True}, today).order_by(None).subquery()))
     calendar = get_calendar(session)
-    return render_template("reviews/list.html", reviews=[review_view(r, calendar, today, current_user) for r in items],
-                           total=total, page=f["page"], per_page=PER_PAGE, filters=args, errors=errors)
+    pages = max(1, math.ceil(total / per_page))
+    return render_template(
+        "reviews/list.html", title="Reviews", reviews=[review_view(r, calendar, today, current_user) for r in items],
+        total=total, overdue=overdue, page=f["page"], pages=pages, per_page=per_page, filters=chosen,
+        errors=errors, pagination=_pagination(f["page"], pages, {k: v for k, v in chosen.items() if k != "page"}),
+        inspectors=_inspectors(session) if current_user.role != lc.INSPECTOR else [],
+    ), 400 if errors else 200
+
+
+def _pagination(page: int, pages: int, filters: dict) -> dict | None:
+    """govukPagination: first, last, the pages either side of this one, ellipses between."""
+    if pages <= 1:
+        return None
+
+    def href(n: int) -> str:
+        return url_for("pages.review_list") + "?" + urlencode({**filters, "page": n})
+
+    shown = sorted({1, pages, *range(max(1, page - 1), min(pages, page + 1) + 1)})
+    items, last = [], 0
+    for n in shown:
+        if n - last > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "href": href(n), "current": n == page})
+        last = n
+    return {"items": items, "previous": {"href": href(page - 1)} if page > 1 else None,
+            "next": {"href": href(page + 1)} if page < pages else None}
+
+
+def _inspectors(session) -> list[tuple[int, str]]:
+    """Active inspectors as (id, "name (email)") choices for a select."""
+    people = session.scalars(select(User).where(User.role == lc.INSPECTOR, User.is_active.is_(True))
+                             .order_by(User.name, User.email))
+    return [(u.id, f"{u.name} ({u.email})") for u in people]
+
+
+# --- one review -----------------------------------------------------------------------------
+
+def render_review(review_id: int, errors: FormErrors | None = None, form_name: str | None = None,
+                  status: int = 200):
+    """The review page; after a refused form, with the errors and what the person typed."""
+    session = db_session()
+    review = reviews.get_visible(session, review_id, current_user)
+    events = session.scalars(select(AuditEvent).where(AuditEvent.review_id == review.id)
+                             .order_by(AuditEvent.id)).all()
+    view = review_view(review, get_calendar(session), london_today(), current_user, audit=events)
+    needs_inspector = any("inspector_id" in lc.ACTIONS[a].requires for a in view["allowed_actions"])
+    inspectors = _inspectors(session) if needs_inspector else []
+    role, state = current_user.role, review.state
+    return render_template(
+        "reviews/detail.html", title=f"Review {review.reference}", review=view, errors=errors or FormErrors(),
+        form=request.form if errors else {}, form_name=form_name, inspectors=inspectors,
+        people=_people(session, events),
+        can_edit=role == lc.CENTRAL_TEAM and state not in lc.FINAL_STATES,
+        can_extend=role == lc.MANAGER and state in lc.HMIP_OPEN_STATES,
+    ), status
+
+
+def _people(session, events) -> dict[int, str]:
+    """Names for the user ids the audit details mention (allocations), in one query."""
+    ids = {v for e in events for k, v in (e.details or {}).items()
+           if k in ("inspector_id", "previous_inspector_id") and isinstance(v, int)}
+    if not ids:
+        return {}
+    return {u.id: f"{u.name} ({u.email})" for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 @bp.get("/reviews/<int:review_id>")
 @login_required
 def review_page(review_id: int):
-    session = db_session()
-    review = reviews.get_visible(session, review_id, current_user)
-    events = session.scalars(select(AuditEvent).where(AuditEvent.review_id == review.id).order_by(AuditEvent.id)).all()
-    view = review_view(review, get_calendar(session), london_today(), current_user, audit=events)
-    return render_template("reviews/detail.html", review=view)
+    return render_review(review_id)
 
 
 @bp.post("/reviews/<int:review_id>/actions/<action>")
 @login_required
 def take_action(review_id: int, action: str):
+    if action not in lc.ACTIONS:
+        abort(404)
     session = db_session()
-    data = {k: (v.strip() or None) for k, v in request.form.items() if k not in ("csrf_token", "version")}
-    if data.get("inspector_id"):
-        data["inspector_id"] = int(data["inspector_id"]) if data["inspector_id"].isdigit() else None
+    errors = FormErrors()
+    ids = {"reason": f"reason-{action}", "inspector_id": f"inspector_id-{action}", "version": f"action-{action}"}
+    try:
+        body = ActionIn().load(blank_to_none(request.form, ("version", "reason", "inspector_id")))
+    except ValidationError as exc:
+        add_schema_errors(errors, exc, ACTION_LABELS, ids)
+        return render_review(review_id, errors, f"action-{action}", 422)
     try:
         with transaction(session):
             review = reviews.get_visible(session, review_id, current_user, for_update=True)
-            lifecycle.apply_action(session, review, action, current_user,
-                                   version=int(request.form.get("version", "0") or 0), data=data)
-        flash(f"{lc.ACTIONS[action].label}: done. The review is now {lc.STATES[review.state].lower()}.")
+            lifecycle.apply_action(session, review, action, current_user, version=body.pop("version"), data=body)
+    except NotFound:
+        raise
     except ServiceError as exc:
-        reasons = exc.extra.get("reasons") or []
-        flash(" ".join([exc.message, *reasons]) if not reasons else exc.message, "error")
+        refusal_errors(errors, exc, action, ids)
+        return render_review(review_id, errors, f"action-{action}", exc.status)
+    flash(f"{lc.ACTIONS[action].label}: done. Review {review.reference} is now "
+          f"{lc.STATES[review.state].lower()}.", "success")
     return redirect(url_for("pages.review_page", review_id=review_id))
+
+
+def refusal_errors(errors: FormErrors, exc: ServiceError, action: str, ids: dict[str, str]) -> None:
+    """A refused action, reason by reason; a missing field's reason links to that field."""
+    definition = lc.ACTIONS[action]
+    reasons = exc.extra.get("reasons") or []
+    if exc.extra.get("code") == "stale":
+        errors.add(f"action-{action}", STALE)
+        return
+    if not reasons:
+        errors.add(f"action-{action}", exc.message[0].upper() + exc.message[1:])
+        return
+    for reason in reasons:
+        if reason == "reason is required":
+            errors.add(ids["reason"], f"Enter the reason to {definition.label.lower()}")
+        elif reason == "inspector_id is required":
+            errors.add(ids["inspector_id"], "Select an inspector")
+        elif "inspector_id" in definition.requires and "inspector" in reason:
+            errors.add(ids["inspector_id"], reason[0].upper() + reason[1:])
+        else:
+            errors.add(f"action-{action}", f"Cannot {definition.label.lower()}: {reason}")

@@ -1,0 +1,65 @@
+"""The sample: one review's decision, the audit export and the balance."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, jsonify, request
+
+from .. import db_session
+from ..schemas import sampling as s
+from ..services import reviews
+from ..services import sampling as svc
+from ..workflows import lifecycle as lc
+from . import bp
+from .auth import current_user, require
+from .openapi import doc
+
+
+def _year(query: dict) -> int:
+    return query["year"] if query["year"] is not None else svc.current_year(db_session())
+
+
+@bp.get("/reviews/<int:review_id>/sample-decision")
+@require(lc.CENTRAL_TEAM, lc.MANAGER, lc.ADMIN)
+@doc("Why a review is or is not in the HMIP sample (run position, uniform and threshold for admins only)",
+     response=s.SampleDecisionOut, tags=["sample"])
+def sample_decision(review_id: int):
+    session = db_session()
+    review = reviews.get_visible(session, review_id, current_user())
+    return jsonify(svc.decision_view(svc.decision_for(session, review), review, current_user()))
+
+
+@bp.get("/sample/decisions")
+@require(lc.ADMIN)
+@doc("The audit export of a sampling year's decisions (JSON, or CSV with ?format=csv)", query=s.ExportQuery,
+     response=s.SampleExport, tags=["sample"])
+def sample_decisions():
+    query = s.ExportQuery().load(request.args)
+    year = _year(query)
+    rows = svc.export(db_session(), year)
+    if query["format"] == "csv":
+        return Response(to_csv(rows), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="sample-decisions-{year}.csv"'})
+    return jsonify({"sampling_year": year, "algorithm_version": svc.ALGORITHM_VERSION, "decisions": rows})
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=svc.EXPORT_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        # repr keeps every bit of the uniform (the replay compares exactly)
+        writer.writerow({k: (repr(v) if isinstance(v, float) else "" if v is None else
+                             v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+@bp.get("/sample/balance")
+@require(lc.CENTRAL_TEAM, lc.MANAGER, lc.ADMIN)
+@doc("Sample balance for the year to date: intake, selected, expected and difference by region and offence "
+     "category, warnings, and purposive additions listed separately", query=s.YearQuery, response=s.BalanceOut,
+     tags=["sample"])
+def sample_balance():
+    query = s.YearQuery().load(request.args)
+    return jsonify(s.BalanceOut().dump(svc.balance(db_session(), _year(query))))

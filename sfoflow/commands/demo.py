@@ -1,0 +1,36 @@
+"""``sfoflow demo``: load the synthetic demo year (never in production)."""
+from __future__ import annotations
+
+import click
+
+from . import app_session
+
+
+@click.command(help="Load a realistic synthetic year of reviews and demo users for every role. "
+                    "Adds only what is missing, so running it twice duplicates nothing. "
+                    "Refused when SFOFLOW_ENV=production.")
+def demo() -> None:
+    from .. import demo as demo_data
+
+    with app_session() as (app, session):
+        try:
+            summary = demo_data.load(session, production=app.config["SFOFLOW"].production)
+        except demo_data.DemoRefused as exc:
+            raise click.ClickException(str(exc)) from None
+        for line in summary.lines():
+            click.echo(line)
+        print_logins(session)
+
+
+def print_logins(session) -> None:
+    from .. import demo as demo_data
+    from ..workflows.lifecycle import ROLES
+
+    found = demo_data.logins(session)
+    if found:
+        click.echo(f"demo sign-ins (password {demo_data.DEMO_PASSWORD}):")
+        for role, email in found:
+            click.echo(f"  {ROLES[role]:<32} {email}")
+
+
+COMMANDS = [demo]

@@ -1,0 +1,88 @@
+"""Sample balance: how the random sample falls by region and by offence category.
+
+The design guarantees regional coverage but cannot force offence balance without breaking the
+equal chance of selection, so the balance is measured and shown instead. Pure: plain rows in,
+plain tables out.
+
+Only reviews that went through the random draw count here (intake, selected, expected).
+Purposive additions are listed separately and never change these figures.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+# An offence category with at least this many reviews in the draw and none selected is flagged.
+WARN_MIN_INTAKE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    """What balance needs from one stored decision."""
+
+    region: str
+    offence_category: str
+    k: int | None  # None: not in the random draw (purposive-only)
+    selected: bool | None
+    purposive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    code: str
+    intake: int
+    selected: int
+    expected: Fraction  # sum of 1/k over the intake
+    purposive: int = 0
+
+    @property
+    def difference(self) -> Fraction:
+        return self.selected - self.expected
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "intake": self.intake, "selected": self.selected,
+                "expected": round(float(self.expected), 2), "difference": round(float(self.difference), 2),
+                "purposive": self.purposive}
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    by_region: list[Line]
+    by_offence: list[Line]
+    total: Line
+    warnings: list[dict] = field(default_factory=list)
+
+
+def _lines(counts: dict[str, list], order: Sequence[str]) -> list[Line]:
+    codes = list(order) + sorted(c for c in counts if c not in order)  # unknown codes still shown
+    return [Line(c, *counts.get(c, [0, 0, Fraction(0), 0])) for c in codes]
+
+
+def compute(rows: Iterable[DecisionRow], regions: Sequence[str] = (), offences: Sequence[str] = (),
+            warn_min_intake: int = WARN_MIN_INTAKE) -> Balance:
+    """Tables by region and by offence (every listed code appears, even with no intake)."""
+    by_region: dict[str, list] = {}
+    by_offence: dict[str, list] = {}
+    total = [0, 0, Fraction(0), 0]
+    for row in rows:
+        for table, code in ((by_region, row.region), (by_offence, row.offence_category)):
+            cell = table.setdefault(code, [0, 0, Fraction(0), 0])
+            _add(cell, row)
+        _add(total, row)
+    offence_lines = _lines(by_offence, offences)
+    warnings = [
+        {"offence_category": line.code, "intake": line.intake,
+         "message": f"{line.intake} reviews in the draw and none selected"}
+        for line in offence_lines if line.intake >= warn_min_intake and line.selected == 0
+    ]
+    return Balance(_lines(by_region, regions), offence_lines, Line("total", *total), warnings)
+
+
+def _add(cell: list, row: DecisionRow) -> None:
+    if row.k is not None:
+        cell[0] += 1
+        cell[1] += bool(row.selected)
+        cell[2] += Fraction(1, row.k)
+    if row.purposive:
+        cell[3] += 1

@@ -1,0 +1,327 @@
+"""Record notifications (the sweep, and the allocation notice) and hand them to workers.
+
+The sweep reads only reviews that can need something today: open HMIP QA due within the
+rules' horizon or already overdue, plus selected reviews awaiting allocation (one indexed
+query on ``(state, due_on)``), so its cost follows the work due, not the size of the table. It
+computes what is due with the pure rules (``sfoflow.deadlines.rules``), skips keys already
+recorded, and inserts the rest with ``ON CONFLICT (dedupe_key) DO NOTHING``: two sweeps at
+once, or one run twice, record each notification exactly once.
+
+Dedupe keys (unique in the database):
+
+* ``reminder:<N>:r<review>:<key day>:u<recipient>`` (the key day follows the working due date,
+  so an extension earns fresh reminders)
+* ``overdue:r<review>:<day>:u<manager>``, ``unallocated:r<review>:<alert day>:u<member>``
+* ``digest:<day>:u<manager>``
+* ``allocated:r<review>:v<review version>:u<inspector>`` (each allocation is its own notice)
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from .. import reference
+from ..db import transaction
+from ..deadlines import messages
+from ..deadlines import rules as r
+from ..deadlines.delivery import PENDING, STATUSES
+from ..models import AuditEvent, Review, User
+from ..models.allocation import Allocation
+from ..models.base import utcnow
+from ..models.notifications import Notification, OutboxMessage
+from ..notify import delivery
+from ..notify.senders import Sender
+from ..working_days import WorkingCalendar, london_today
+from ..workflows import lifecycle as lc
+from . import settings
+from .calendar import get_calendar
+from .dispatch import after_commit
+from .lifecycle import effect
+
+log = logging.getLogger(__name__)
+DELIVER_TASK = "sfoflow.notifications.deliver"
+STAFF_ROLES = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
+CHUNK = 200  # rows per INSERT / keys per IN (...): well inside SQLite's parameter limit
+
+
+def rules_from(conf: dict) -> r.Rules:
+    return r.Rules(reminder_working_days=tuple(conf["reminder_working_days"]),
+                   unallocated_alert_working_days=int(conf["unallocated_alert_working_days"]),
+                   digest_due_soon_working_days=int(conf["digest_due_soon_working_days"]))
+
+
+def base_url() -> str:
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.config["SFOFLOW"].base_url.rstrip("/")
+    from ..config import load_defaults
+
+    return load_defaults()["base_url"].rstrip("/")
+
+
+def review_link(review_id: int) -> str:
+    return f"{base_url()}/reviews/{review_id}"
+
+
+def send_to_worker(notification_id: int) -> None:
+    """Hand a notification to a Celery worker through this application's broker."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        raise RuntimeError("no application context: the sweep will send it")
+    # retry=False: with the broker down, fail at once; the row stays pending for the sweep.
+    current_app.extensions["celery"].send_task(DELIVER_TASK, args=[notification_id], retry=False)
+
+
+# --- the sweep ---------------------------------------------------------------------------------
+
+@dataclass
+class Recorded:
+    id: int
+    kind: str
+    review_id: int | None
+    reference: str | None
+    key_day: date
+    recipient: str
+
+
+@dataclass
+class SweepReport:
+    day: date
+    working_day: bool
+    considered: int = 0
+    recorded: list[Recorded] = field(default_factory=list)
+    dispatched: list[int] = field(default_factory=list)
+    dispatch_error: str | None = None
+    delivered: list[delivery.Outcome] = field(default_factory=list)
+
+
+@dataclass
+class _Planned:
+    key: str
+    kind: str
+    review_id: int | None
+    key_day: date
+    recipient: User
+    render: object  # () -> (subject, body)
+
+
+def _candidates(horizon: date):
+    """Open HMIP QA due by ``horizon`` (or overdue), and every selected review awaiting allocation."""
+    allocated_at = (select(func.max(Allocation.allocated_at)).where(Allocation.review_id == Review.id)
+                    .correlate(Review).scalar_subquery())
+    selected_at = (select(func.max(AuditEvent.created_at))
+                   .where(AuditEvent.review_id == Review.id, AuditEvent.to_state == lc.SELECTED_FOR_HMIP)
+                   .correlate(Review).scalar_subquery())
+    return (select(Review.id, Review.reference, Review.region, Review.state, Review.due_on, Review.received_on,
+                   Review.inspector_id, allocated_at.label("allocated_at"), selected_at.label("selected_at"))
+            .where(Review.state.in_(lc.HMIP_OPEN_STATES),
+                   or_(Review.due_on <= horizon, Review.state == lc.SELECTED_FOR_HMIP))
+            .order_by(Review.due_on, Review.id))
+
+
+def _facts(row) -> r.ReviewFacts:
+    # Without a recorded allocation (data older than this feature) the receipt date stands in.
+    allocated_on = london_today(row.allocated_at) if row.allocated_at else row.received_on
+    selected_on = london_today(row.selected_at) if row.selected_at else row.received_on
+    return r.ReviewFacts(row.id, row.state, row.due_on, row.inspector_id,
+                         allocated_on if row.inspector_id else None, selected_on)
+
+
+def _line(row, staff: dict[int, User], calendar: WorkingCalendar, today: date, *, overdue: bool) -> messages.ReviewLine:
+    inspector = staff.get(row.inspector_id)
+    days = calendar.days_overdue(row.due_on, today) if overdue else calendar.working_days_remaining(row.due_on, today)
+    return messages.ReviewLine(row.reference, reference.region_name(row.region), row.due_on,
+                               lc.STATES[row.state].lower(), inspector.name if inspector else None, days,
+                               review_link(row.id))
+
+
+def _recipients(audience: str, facts: r.ReviewFacts, staff: dict[int, User]) -> list[User]:
+    if audience == r.TO_INSPECTOR:
+        user = staff.get(facts.inspector_id)
+        return [user] if user is not None and user.is_active else []
+    return [u for u in staff.values() if u.role == audience and u.is_active]
+
+
+def _key(due: r.Due, review_id: int, user: User) -> str:
+    if due.kind == r.REMINDER:
+        return f"reminder:{due.working_days}:r{review_id}:{due.key_day.isoformat()}:u{user.id}"
+    return f"{due.kind}:r{review_id}:{due.key_day.isoformat()}:u{user.id}"
+
+
+def _plan(rows, facts, staff, today, calendar, rules) -> list[_Planned]:
+    planned = []
+    for row, f in zip(rows, facts):
+        for due in r.due_notifications(f, today, calendar, rules):
+            for user in _recipients(due.audience, f, staff):
+                planned.append(_Planned(_key(due, row.id, user), due.kind, row.id, due.key_day, user,
+                                        _renderer(due, row, user, staff, calendar, today)))
+    summary = r.digest(facts, today, calendar, rules)
+    if summary is not None:
+        by_id = {row.id: row for row in rows}
+        overdue = [_line(by_id[f.review_id], staff, calendar, today, overdue=True) for f in summary.overdue]
+        soon = [_line(by_id[f.review_id], staff, calendar, today, overdue=False) for f in summary.due_soon]
+        for user in staff.values():
+            if user.role == lc.MANAGER and user.is_active:
+                planned.append(_Planned(
+                    f"digest:{today.isoformat()}:u{user.id}", r.DIGEST, None, today, user,
+                    lambda u=user: messages.digest(u.name, today, overdue, soon, rules.digest_due_soon_working_days,
+                                                   f"{base_url()}/open-qa")))
+    return planned
+
+
+def _renderer(due: r.Due, row, user: User, staff, calendar, today):
+    def render():
+        if due.kind == r.REMINDER:
+            return messages.reminder(user.name, _line(row, staff, calendar, today, overdue=False))
+        if due.kind == r.OVERDUE:
+            return messages.overdue(user.name, _line(row, staff, calendar, today, overdue=True))
+        selected = london_today(row.selected_at) if row.selected_at else row.received_on
+        line = _line(row, staff, calendar, today, overdue=False)
+        line = replace(line, link=f"{base_url()}/allocate")
+        return messages.unallocated(user.name, line, selected)
+    return render
+
+
+def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        found.update(session.scalars(select(Notification.dedupe_key)
+                                     .where(Notification.dedupe_key.in_(keys[start:start + CHUNK]))))
+    return found
+
+
+def insert_new(session: Session, values: list[dict]) -> list[tuple[int, str]]:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING; returns (id, key) of the rows inserted."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    out = []
+    for start in range(0, len(values), CHUNK):
+        stmt = (insert(Notification.__table__).values(values[start:start + CHUNK])
+                .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                .returning(Notification.__table__.c.id, Notification.__table__.c.dedupe_key))
+        out.extend(tuple(row) for row in session.execute(stmt))
+    return out
+
+
+def record_due(session: Session, today: date, *, now: datetime | None = None) -> tuple[int, list[Recorded]]:
+    """Record every notification due on ``today`` and not yet recorded. The caller commits.
+
+    Returns (reviews considered, notifications newly recorded).
+    """
+    now = now or utcnow()
+    calendar = get_calendar(session)
+    if not calendar.is_working_day(today):
+        return 0, []
+    rules = rules_from(settings.all_settings(session))
+    rows = session.execute(_candidates(calendar.add_working_days(today, rules.horizon))).all()
+    staff = {u.id: u for u in session.scalars(select(User).where(User.role.in_(STAFF_ROLES)))}
+    facts = [_facts(row) for row in rows]
+    planned = _plan(rows, facts, staff, today, calendar, rules)
+    existing = _existing_keys(session, [p.key for p in planned])
+    values, by_key = [], {}
+    for p in planned:
+        if p.key in existing or p.key in by_key:
+            continue
+        subject, body = p.render()
+        by_key[p.key] = p
+        values.append(dict(dedupe_key=p.key, kind=p.kind, review_id=p.review_id, key_day=p.key_day,
+                           recipient_id=p.recipient.id, recipient_email=p.recipient.email, subject=subject[:300],
+                           body=body, status=PENDING, attempts=0, created_at=now))
+    references = {row.id: row.reference for row in rows}
+    recorded = [Recorded(nid, by_key[key].kind, by_key[key].review_id, references.get(by_key[key].review_id),
+                         by_key[key].key_day, by_key[key].recipient.email)
+                for nid, key in insert_new(session, values)]
+    return len(rows), sorted(recorded, key=lambda x: x.id)
+
+
+def sweep(session: Session, today: date, *, now: datetime | None = None, dispatch=send_to_worker,
+          deliver_with: Sender | None = None) -> SweepReport:
+    """One sweep: record what is due, then hand every deliverable notification to a worker
+    (``dispatch``) or, with ``deliver_with``, deliver here and now."""
+    now = now or utcnow()
+    with transaction(session):
+        considered, recorded = record_due(session, today, now=now)
+    report = SweepReport(today, get_calendar(session).is_working_day(today), considered, recorded)
+    policy = delivery.policy_from(settings.all_settings(session))
+    ids = delivery.dispatchable(session, policy, now)
+    session.commit()
+    if deliver_with is not None:
+        report.delivered = [delivery.deliver(session, nid, deliver_with, policy) for nid in ids]
+        return report
+    if dispatch is None:
+        return report
+    for nid in ids:
+        try:
+            dispatch(nid)
+        except Exception as exc:  # noqa: BLE001 - broker down: stop; the next sweep tries again
+            report.dispatch_error = f"{type(exc).__name__}: {exc}"
+            log.warning("could not hand notifications to the broker (%s); they stay pending", report.dispatch_error)
+            break
+        report.dispatched.append(nid)
+    with transaction(session):
+        delivery.mark_dispatched(session, report.dispatched, now)
+    return report
+
+
+# --- the allocation notice -------------------------------------------------------------------------
+
+@effect("allocate")
+@effect("reallocate")
+def _notify_allocated_inspector(session: Session, review: Review, actor, data: dict, decision) -> None:
+    """Recorded in the allocation's own transaction: if the allocation commits, so does the notice."""
+    inspector = session.get(User, data["inspector_id"])
+    if inspector is None or not inspector.is_active:
+        return
+    today = london_today()
+    remaining = get_calendar(session).working_days_remaining(review.due_on, today)
+    line = messages.ReviewLine(review.reference, reference.region_name(review.region), review.due_on,
+                               lc.STATES[lc.ALLOCATED].lower(), inspector.name, remaining, review_link(review.id))
+    subject, body = messages.allocation(inspector.name, line)
+    notification = Notification(
+        dedupe_key=f"allocated:r{review.id}:v{review.version}:u{inspector.id}", kind=r.ALLOCATION,
+        review_id=review.id, key_day=today, recipient_id=inspector.id, recipient_email=inspector.email,
+        subject=subject[:300], body=body, status=PENDING, attempts=0,
+        dispatched_at=utcnow())  # handed to the broker on commit; the sweep resends if that fails
+    session.add(notification)
+    after_commit(session, _dispatch_after_commit, notification)
+
+
+def _dispatch_after_commit(notification: Notification) -> None:
+    send_to_worker(notification.id)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def notification_view(n: Notification) -> dict:
+    return {"id": n.id, "kind": n.kind, "kind_label": r.KINDS.get(n.kind, n.kind), "review_id": n.review_id,
+            "key_day": n.key_day, "recipient_id": n.recipient_id, "recipient_email": n.recipient_email,
+            "subject": n.subject, "status": n.status, "attempts": n.attempts, "last_error": n.last_error,
+            "created_at": n.created_at, "delivered_at": n.delivered_at, "next_attempt_at": n.next_attempt_at}
+
+
+def page(session: Session, f: dict, *, per_page: int) -> tuple[list[Notification], int, dict]:
+    """Newest first, filtered; also the count in each status (all notifications)."""
+    query = select(Notification)
+    for column in ("status", "kind", "review_id", "recipient_id", "key_day"):
+        if f.get(column) is not None:
+            query = query.where(getattr(Notification, column) == f[column])
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(query.order_by(Notification.id.desc()).limit(per_page)
+                            .offset((f.get("page", 1) - 1) * per_page)).all()
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update(dict(session.execute(select(Notification.status, func.count()).group_by(Notification.status)).all()))
+    return items, total, counts
+
+
+def outbox_page(session: Session, *, page_no: int, per_page: int) -> tuple[list[OutboxMessage], int]:
+    total = session.scalar(select(func.count()).select_from(OutboxMessage))
+    items = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(per_page)
+                            .offset((page_no - 1) * per_page)).all()
+    return items, total

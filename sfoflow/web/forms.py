@@ -1,0 +1,142 @@
+"""Turning HTML form posts into schema input, and schema errors into GOV.UK error messages.
+
+Validation itself is the marshmallow schemas' job (the same ones the API uses); this module
+only reshapes: fields named in the page, dates typed as day/month/year, errors linked to the
+input they are about.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import ValidationError
+
+MISSING = "Missing data for required field."
+STALE = ("Someone else changed this review while you had it open. The page now shows the latest "
+         "version: check it and try again.")
+
+
+class FormErrors:
+    """Errors for one page: each with the id of the input it is about (for the summary's link)."""
+
+    def __init__(self):
+        self.items: list[tuple[str, str]] = []  # (input id, message)
+
+    def add(self, field_id: str, message: str) -> None:
+        self.items.append((field_id, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def summary(self) -> list[dict]:
+        return [{"text": message, "href": f"#{field_id}"} for field_id, message in self.items]
+
+    def message(self, field_id: str) -> dict | None:
+        """The govuk macros' ``errorMessage`` for one input (None when it has no error)."""
+        texts = [m for f, m in self.items if f == field_id]
+        return {"text": " ".join(texts)} if texts else None
+
+
+def blank_to_none(form, names) -> dict:
+    """Only the named fields, stripped; blank ones left out so the schema's defaults apply."""
+    out = {}
+    for name in names:
+        value = (form.get(name) or "").strip()
+        if value:
+            out[name] = value
+    return out
+
+
+def date_from_parts(form, name: str, errors: FormErrors, what: str, *, required: bool = True,
+                    id_prefix: str = "") -> str | None:
+    """Join ``NAME-day``, ``NAME-month``, ``NAME-year`` (the govukDateInput names) into an ISO date.
+
+    Errors link to ``ID_PREFIX + NAME-day`` (or the first box that is wrong)."""
+    parts = [(form.get(f"{name}-{p}") or "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        if required:
+            errors.add(f"{id_prefix}{name}-day", f"Enter {what}")
+        return None
+    if not all(p.isdigit() for p in parts):
+        first = next(p for p, v in zip(("day", "month", "year"), parts) if not v.isdigit())
+        errors.add(f"{id_prefix}{name}-{first}", f"{what[0].upper()}{what[1:]} must be a real date, like 27 4 2023")
+        return None
+    day, month, year = (int(p) for p in parts)
+    try:
+        if len(parts[2]) != 4:  # "23" is not 2023: ask rather than guess the century
+            raise ValueError("the year must have 4 digits")
+        return date(year, month, day).isoformat()
+    except ValueError:
+        errors.add(f"{id_prefix}{name}-day", f"{what[0].upper()}{what[1:]} must be a real date, like 27 4 2023")
+        return None
+
+
+def add_schema_errors(errors: FormErrors, exc: ValidationError | dict, labels: dict[str, str],
+                      ids: dict[str, str] | None = None, missing: dict[str, str] | None = None) -> None:
+    """Add marshmallow's messages, each named by the field's label and linked to its input.
+
+    ``labels`` maps a field to how the page names it; ``ids`` maps a field to its input's id
+    when that differs from the field name (a date's day box, a prefixed form); ``missing``
+    gives the GOV.UK-style message for a required field left empty ("Select the region").
+    """
+    missing = missing or {}
+    messages = exc.messages if isinstance(exc, ValidationError) else exc
+    if not isinstance(messages, dict):
+        messages = {"_schema": messages}
+    ids = ids or {}
+    for field, value in _flatten(messages):
+        base = field.split(".")[0]
+        label = labels.get(field) or labels.get(base) or base.replace("_", " ").capitalize()
+        target = ids.get(field, field.replace(".", "-"))
+        for reason in value:
+            if reason == MISSING:
+                errors.add(target, missing.get(field) or f"Enter {_lower_first(label)}")
+            else:
+                errors.add(target, f"{label}: {reason}")
+
+
+def _lower_first(text: str) -> str:
+    # "Reason" -> "reason", but "SFO team" stays as it is
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _flatten(messages: dict, prefix: str = ""):
+    for key, value in messages.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{name}.")
+        else:
+            yield name, [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def add_service_errors(errors: FormErrors, exc, labels: dict[str, str], ids: dict[str, str] | None = None,
+                       fallback: str = "main-content", missing: dict[str, str] | None = None) -> None:
+    """A ServiceError: its field messages, or else its message and reasons, in the summary."""
+    if exc.fields:
+        add_schema_errors(errors, exc.fields, labels, ids, missing)
+        return
+    if exc.extra.get("code") == "stale":
+        errors.add(fallback, STALE)
+        return
+    reasons = exc.extra.get("reasons") or []
+    errors.add(fallback, exc.message[0].upper() + exc.message[1:])
+    for reason in reasons:
+        errors.add(fallback, reason[0].upper() + reason[1:])
+
+
+def parallel_from_form(form, prefix: str, errors: FormErrors) -> tuple[list[dict], dict[str, str]]:
+    """The parallel reviews chosen in the form (see reviews/_parallel.html), and the input id of
+    each ``parallel_reviews.N.field`` so that schema errors link to the right row."""
+    from .. import reference
+
+    items, ids = [], {}
+    for code, kind in reference.parallel_review_types().items():
+        status = (form.get(f"parallel-{code}-status") or "").strip()
+        notes = (form.get(f"parallel-{code}-notes") or "").strip()
+        if not status:
+            if notes:
+                errors.add(f"{prefix}parallel-{code}-status", f"Select a status for “{kind['name']}”, or clear its notes")
+            continue
+        for field in ("type", "status", "notes"):
+            ids[f"parallel_reviews.{len(items)}.{field}"] = f"{prefix}parallel-{code}-{'notes' if field == 'notes' else 'status'}"
+        items.append({"type": code, "status": status, **({"notes": notes} if notes else {})})
+    return items, ids

@@ -1,0 +1,129 @@
+"""Registering a review through the API: every bad field is refused with a JSON error naming the
+field and the reason, and nothing is written."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from sfoflow.models import AuditEvent, ParallelReview, Review
+from sfoflow.working_days import london_today
+from tests.conftest import review_payload
+from tests.core_helpers import auth, count_rows, make_person
+
+URL = "/api/v1/reviews"
+
+
+def _without(name):
+    body = review_payload()
+    del body[name]
+    return body
+
+
+TOMORROW = (london_today() + timedelta(days=1)).isoformat()
+
+# (case, body, status, field, words in the reason)
+BAD = [
+    ("reference missing", _without("reference"), 422, "reference", "Missing data"),
+    ("reference blank", review_payload(reference="   "), 422, "reference", "Length must be between 1 and 64"),
+    ("reference too long", review_payload(reference="S" * 65), 422, "reference", "Length must be between 1 and 64"),
+    ("reference bad characters", review_payload(reference="SFO 2023 #1"), 422, "reference",
+     "letters, digits and / _ . - only"),
+    ("reference not a string", review_payload(reference=12), 422, "reference", "Not a valid string"),
+    ("region unknown", review_payload(region="atlantis"), 422, "region", "unknown region 'atlantis'"),
+    ("region missing", _without("region"), 422, "region", "Missing data"),
+    ("offence category unknown", review_payload(offence_category="burglary"), 422, "offence_category",
+     "unknown offence category 'burglary'"),
+    ("offence category missing", _without("offence_category"), 422, "offence_category", "Missing data"),
+    ("received_on missing", _without("received_on"), 422, "received_on", "Missing data"),
+    ("received_on not a date", review_payload(received_on="27/04/2023"), 422, "received_on", "Not a valid date"),
+    ("received_on impossible date", review_payload(received_on="2023-02-30"), 422, "received_on",
+     "Not a valid date"),
+    ("received_on in the future", review_payload(received_on=TOMORROW), 422, "received_on",
+     "must not be in the future"),
+    ("provider too long", review_payload(provider="P" * 65), 422, "provider", "Length must be between 1 and 64"),
+    ("is_high_profile not boolean", review_payload(is_high_profile="maybe"), 422, "is_high_profile",
+     "Not a valid boolean"),
+    ("parallel review type unknown", review_payload(parallel_reviews=[{"type": "inquest", "status": "planned"}]),
+     422, "parallel_reviews.0.type", "unknown parallel review type 'inquest'"),
+    ("parallel review status unknown",
+     review_payload(parallel_reviews=[{"type": "other", "status": "planned"}, {"type": "other", "status": "late"}]),
+     422, "parallel_reviews.1.status", "unknown parallel review status 'late'"),
+    ("parallel review not an object", review_payload(parallel_reviews=["dhr"]), 422, "parallel_reviews.0._schema",
+     "Invalid input type"),
+    ("parallel reviews not a list", review_payload(parallel_reviews="domestic_homicide_review"), 422,
+     "parallel_reviews", "Not a valid list"),
+    ("local_team_email missing", _without("local_team_email"), 422, "local_team_email", "Missing data"),
+    ("local_team_email invalid", review_payload(local_team_email="sfo.london"), 422, "local_team_email",
+     "Not a valid email address"),
+    ("local_team_email too long", review_payload(local_team_email="a" * 250 + "@example.org"), 422,
+     "local_team_email", "Longer than maximum length 254"),
+    ("unknown field", review_payload(victim_name="X"), 422, "victim_name", "Unknown field"),
+]
+
+
+def _nothing_written(session):
+    return (count_rows(session, Review), count_rows(session, AuditEvent), count_rows(session, ParallelReview))
+
+
+@pytest.mark.parametrize("case,body,status,field,reason", BAD, ids=[b[0] for b in BAD])
+def test_bad_field_is_refused_naming_field_and_reason(client, session, case, body, status, field, reason):
+    _user, token = make_person(session, "central_team")
+    resp = client.post(URL, json=body, headers=auth(token))
+    assert resp.status_code == status
+    error = resp.json["error"]
+    assert error["status"] == status
+    assert list(error["fields"]) == [field], error
+    assert any(reason in r for r in error["fields"][field]), error
+    assert field.split(".")[0] in error["message"]
+    assert _nothing_written(session) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("data,content_type", [
+    ("not json at all", "application/json"),
+    ("[1, 2]", "application/json"),
+    ('"a string"', "application/json"),
+    ("null", "application/json"),
+    ('{"reference": "SFO/1"}', "text/plain"),
+    ("", None),
+])
+def test_body_that_is_not_a_json_object_is_refused(client, session, data, content_type):
+    _user, token = make_person(session, "central_team")
+    resp = client.post(URL, data=data, content_type=content_type, headers=auth(token))
+    assert resp.status_code == 422
+    assert resp.json["error"]["fields"] == {"_body": ["expected a JSON object"]}
+    assert _nothing_written(session) == (0, 0, 0)
+
+
+def test_duplicate_reference_is_refused_and_the_first_stands(client, session):
+    _user, token = make_person(session, "central_team")
+    assert client.post(URL, json=review_payload(), headers=auth(token)).status_code == 201
+    before = _nothing_written(session)
+    resp = client.post(URL, json=review_payload(region="wales", received_on="2023-05-02"), headers=auth(token))
+    assert resp.status_code == 409
+    assert resp.json["error"]["fields"] == {"reference": ["'SFO/2023/0001' is already registered"]}
+    assert _nothing_written(session) == before
+    # surrounding spaces are trimmed, so they do not make a second review either
+    resp = client.post(URL, json=review_payload(reference="  SFO/2023/0001 "), headers=auth(token))
+    assert resp.status_code == 409
+    assert _nothing_written(session) == before
+
+
+@pytest.mark.parametrize("received,due", [
+    ("2023-04-27", "2023-05-22"),  # Thursday; 1 May and the coronation bank holiday (8 May) skipped
+    ("2023-04-29", "2023-05-24"),  # Saturday: treated as received Tuesday 2 May
+])
+def test_good_intake_fixes_the_due_date_and_is_audited(client, session, received, due):
+    user, token = make_person(session, "central_team")
+    resp = client.post(URL, json=review_payload(received_on=received, provider=None, is_high_profile=True),
+                       headers=auth(token))
+    assert resp.status_code == 201, resp.json
+    body = resp.json
+    assert (body["received_on"], body["due_on"], body["original_due_on"]) == (received, due, due)
+    assert body["provider"] == "N07"  # London's provider code when none is given
+    assert body["is_high_profile"] is True
+    assert [(p["type"], p["status"]) for p in body["parallel_reviews"]] == [("domestic_homicide_review",
+                                                                            "in_progress")]
+    first = body["audit"][0]
+    assert (first["action"], first["actor"], first["to_state"]) == ("register", user.email, "received")
+    assert first["details"]["due_on"] == due

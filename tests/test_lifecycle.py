@@ -1,0 +1,172 @@
+"""The pure lifecycle core: decide() for every (state, action, role), against a table written
+here from domain.md's diagram, not derived from ACTIONS.
+
+    received --sample--> selected_for_hmip --allocate--> allocated --start--> in_qa --submit--> awaiting_sign_off --approve--> feedback_sent
+        |                                   ^ reallocate |              ^    return       |
+        +--sample--> routed_to_hmpps        +------------+              +-----------------+
+    any open state --withdraw (reason)--> withdrawn
+
+Who: the sampler (system) samples at intake; the central team allocates; managers reallocate,
+return, approve and grant extensions; the allocated inspector starts and submits.
+"""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from sfoflow.workflows import lifecycle as lc
+
+STATES = ["received", "selected_for_hmip", "routed_to_hmpps", "allocated", "in_qa", "awaiting_sign_off",
+          "feedback_sent", "withdrawn"]
+OPEN = ["received", "selected_for_hmip", "routed_to_hmpps", "allocated", "in_qa", "awaiting_sign_off"]
+ACTIONS = ["sample", "add_to_sample", "allocate", "reallocate", "start", "submit", "return", "approve",
+           "withdraw"]
+# An actor is (role, is the allocated inspector).
+ACTORS = {
+    "system": ("system", False),
+    "central_team": ("central_team", False),
+    "owner": ("inspector", True),
+    "other_inspector": ("inspector", False),
+    "manager": ("manager", False),
+    "admin": ("admin", False),
+}
+
+# (from state, action) -> (who may, to state). "owner" is the allocated inspector only.
+# Choices the diagram leaves open, taken as the lead wrote them and listed in the report:
+#  * managers may allocate too, and the central team may reallocate (both "allocate");
+#  * reallocate is also legal from in_qa (an inspector who started and then fell ill), going
+#    back to allocated for the new inspector to start;
+#  * add_to_sample (not drawn) lets a manager add a review routed to HMPPS, or not yet
+#    sampled, to the HMIP sample, with a reason;
+#  * withdraw is for the central team and managers.
+LEGAL = {
+    ("received", "sample"): ({"system"}, "by route"),
+    ("received", "add_to_sample"): ({"manager"}, "selected_for_hmip"),
+    ("routed_to_hmpps", "add_to_sample"): ({"manager"}, "selected_for_hmip"),
+    ("selected_for_hmip", "allocate"): ({"central_team", "manager"}, "allocated"),
+    ("allocated", "reallocate"): ({"central_team", "manager"}, "allocated"),
+    ("in_qa", "reallocate"): ({"central_team", "manager"}, "allocated"),
+    ("allocated", "start"): ({"owner"}, "in_qa"),
+    ("in_qa", "submit"): ({"owner"}, "awaiting_sign_off"),
+    ("awaiting_sign_off", "return"): ({"manager"}, "in_qa"),
+    ("awaiting_sign_off", "approve"): ({"manager"}, "feedback_sent"),
+    **{(s, "withdraw"): ({"central_team", "manager"}, "withdrawn") for s in OPEN},
+}
+REQUIRED = {
+    "sample": ["route"], "add_to_sample": ["reason"], "allocate": ["inspector_id"],
+    "reallocate": ["inspector_id", "reason"], "start": [], "submit": [], "return": ["reason"],
+    "approve": [], "withdraw": ["reason"],
+}
+FULL_DATA = {"route": "selected_for_hmip", "reason": "a reason", "inspector_id": 7}
+
+
+def permitted(state: str, action: str, actor: str) -> bool:
+    rule = LEGAL.get((state, action))
+    if rule is None:
+        return False
+    who, _ = rule
+    role, is_owner = ACTORS[actor]
+    return actor in who or ("owner" in who and role == "inspector" and is_owner)
+
+
+def expected_allowed_now(state: str, actor: str) -> set[str]:
+    return {a for a in ACTIONS if permitted(state, a, actor)}
+
+
+def test_the_table_covers_the_core():
+    """A state or action added to the core must be added to this table first."""
+    assert sorted(lc.STATES) == sorted(STATES)
+    assert sorted(lc.ACTIONS) == sorted(ACTIONS)
+    assert sorted(lc.FINAL_STATES) == ["feedback_sent", "withdrawn"]
+
+
+@pytest.mark.parametrize("state,action,actor", list(itertools.product(STATES, ACTIONS, ACTORS)))
+def test_decide_every_state_action_role(state, action, actor):
+    role, is_owner = ACTORS[actor]
+    decision = lc.decide(state, action, role, FULL_DATA, is_owner=is_owner, problems={})
+    assert decision.from_state == state
+    assert set(decision.allowed_now) == expected_allowed_now(state, actor)
+    if permitted(state, action, actor):
+        _, target = LEGAL[(state, action)]
+        assert decision.allowed, decision.reasons
+        assert decision.to_state == ("selected_for_hmip" if target == "by route" else target)
+        assert decision.reasons == ()
+    else:
+        assert not decision.allowed
+        assert decision.to_state is None
+        assert decision.reasons and all(r.strip() for r in decision.reasons)
+        if (state, action) not in LEGAL:
+            assert decision.refused_for == "state"
+            assert "not possible from state" in decision.message
+        elif role == "inspector" and "owner" in LEGAL[(state, action)][0]:
+            assert decision.refused_for == "owner"
+            assert "allocated inspector" in decision.message
+        else:
+            assert decision.refused_for == "role"
+            assert "may not" in decision.message
+
+
+@pytest.mark.parametrize("route", ["selected_for_hmip", "routed_to_hmpps"])
+def test_sample_goes_where_the_route_says(route):
+    assert lc.decide("received", "sample", "system", {"route": route}).to_state == route
+
+
+def test_sample_refuses_a_route_that_is_not_a_target():
+    decision = lc.decide("received", "sample", "system", {"route": "allocated"})
+    assert not decision.allowed and decision.refused_for == "data"
+    assert "route must be one of" in decision.message
+
+
+def test_unknown_action_is_refused_with_what_is_allowed():
+    decision = lc.decide("received", "delete", "manager", FULL_DATA)
+    assert not decision.allowed and decision.refused_for == "unknown"
+    assert "unknown action 'delete'" in decision.message
+    assert set(decision.allowed_now) == {"add_to_sample", "withdraw"}
+
+
+@pytest.mark.parametrize("state,action", sorted(k for k in LEGAL))
+@pytest.mark.parametrize("blank", [None, "", "   "])
+def test_required_data_missing_or_blank_is_refused(state, action, blank):
+    who, _ = LEGAL[(state, action)]
+    actor = sorted(who)[0]
+    role, is_owner = ACTORS[actor]
+    for name in REQUIRED[action]:
+        data = {**FULL_DATA, name: blank}
+        decision = lc.decide(state, action, role, data, is_owner=is_owner, problems={})
+        assert not decision.allowed and decision.refused_for == "data"
+        assert f"{name} is required" in decision.reasons
+    # and nothing more is required than the table says
+    only = {k: FULL_DATA[k] for k in REQUIRED[action]}
+    assert lc.decide(state, action, role, only, is_owner=is_owner, problems={}).allowed
+
+
+def test_submit_sends_when_sign_off_is_off():
+    on = lc.decide("in_qa", "submit", "inspector", {}, sign_off_required=True, problems={})
+    off = lc.decide("in_qa", "submit", "inspector", {}, sign_off_required=False, problems={})
+    assert (on.to_state, off.to_state) == ("awaiting_sign_off", "feedback_sent")
+
+
+@pytest.mark.parametrize("state,action,check", [
+    ("in_qa", "submit", "assessment_complete"), ("awaiting_sign_off", "approve", "assessment_complete"),
+    ("selected_for_hmip", "allocate", "inspector_eligible"), ("allocated", "reallocate", "inspector_eligible"),
+])
+def test_a_failing_check_refuses_with_its_problems(state, action, check):
+    who, _ = LEGAL[(state, action)]
+    role, is_owner = ACTORS[sorted(who)[0]]
+    decision = lc.decide(state, action, role, FULL_DATA, is_owner=is_owner,
+                         problems={check: ["standard 2 has no rating"]})
+    assert not decision.allowed and decision.refused_for == "data"
+    assert decision.reasons == ("standard 2 has no rating",)
+
+
+def test_every_open_state_can_be_withdrawn_and_final_states_cannot_move():
+    for state in OPEN:
+        assert "withdraw" in lc.actions_for(state, "manager")
+    for state in ("feedback_sent", "withdrawn"):
+        for role in ("system", "central_team", "inspector", "manager", "admin"):
+            assert lc.actions_for(state, role) == ()
+
+
+def test_admin_takes_no_lifecycle_action():
+    assert all(lc.actions_for(state, "admin") == () for state in STATES)

@@ -1,0 +1,210 @@
+"""apply_action against the database: every (state, action, role) again, now through the service
+and the API. Legal actions land in the state the table says, with an audit event recording who,
+when, from, to and why; refusals raise the right error and leave the database as it was.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from sfoflow.models import AuditEvent
+from sfoflow.services import lifecycle, settings
+from sfoflow.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tests.core_helpers import auth, make_person, make_review, snapshot
+from tests.test_lifecycle import ACTIONS, ACTORS, LEGAL, STATES, expected_allowed_now, permitted
+
+INSPECTED = {"allocated", "in_qa", "awaiting_sign_off", "feedback_sent"}  # states that have an inspector
+
+
+@pytest.fixture
+def complete_assessments(monkeypatch):
+    """The assessment area owns "assessment_complete"; here the lifecycle is under test, so the
+    check passes (a test below shows its problems do refuse)."""
+    monkeypatch.setitem(lifecycle.CHECKS, "assessment_complete", lambda session, review, data: [])
+
+
+@pytest.fixture
+def people(session):
+    return {name: (None if role == "system" else make_person(session, role)[0])
+            for name, (role, _owner) in ACTORS.items()}
+
+
+def _data(action: str, people) -> dict:
+    # reallocate must name an inspector other than the current one
+    return {"route": "selected_for_hmip", "reason": f"why {action}",
+            "inspector_id": people["other_inspector"].id}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_action_and_role_from_each_state(session, people, complete_assessments, state):
+    review = make_review(session, state=state, inspector=people["owner"] if state in INSPECTED else None)
+    before = snapshot(session, review.id)
+    for action in ACTIONS + ["delete"]:
+        for actor_name in ACTORS:
+            actor = people[actor_name]
+            label = f"{state} {action} by {actor_name}"
+            if permitted(state, action, actor_name):
+                started = datetime.now(timezone.utc)
+                lifecycle.apply_action(session, review, action, actor, version=review.version,
+                                       data=_data(action, people))
+                assert review.state == LEGAL[(state, action)][1].replace("by route", "selected_for_hmip"), label
+                event = session.scalars(select(AuditEvent).where(AuditEvent.review_id == review.id)
+                                        .order_by(AuditEvent.id.desc())).first()
+                assert (event.action, event.from_state, event.to_state) == (action, state, review.state), label
+                assert event.actor_id == (actor.id if actor else None)
+                assert event.actor_label == (actor.email if actor else "system")
+                at = event.created_at  # SQLite hands back naive UTC
+                assert abs(at.replace(tzinfo=at.tzinfo or timezone.utc) - started) < timedelta(seconds=5), label
+                if action in ("add_to_sample", "reallocate", "return", "withdraw"):
+                    assert event.reason == f"why {action}", label
+                session.rollback()
+            else:
+                with pytest.raises((Conflict, Forbidden, NotFound)) as refused:
+                    lifecycle.apply_action(session, review, action, actor, version=review.version,
+                                           data=_data(action, people))
+                error = refused.value
+                if action == "delete":
+                    assert isinstance(error, NotFound)
+                elif (state, action) not in LEGAL:
+                    assert isinstance(error, Conflict), label
+                else:
+                    assert isinstance(error, Forbidden), label
+                assert error.extra["reasons"], label
+                assert set(error.extra["allowed_actions"]) == expected_allowed_now(state, actor_name), label
+                session.commit()  # a refusal leaves nothing pending: committing now changes nothing
+                assert snapshot(session, review.id) == before, label
+
+
+@pytest.mark.parametrize("state,action,missing", [
+    ("awaiting_sign_off", "return", "reason"), ("allocated", "reallocate", "reason"),
+    ("allocated", "reallocate", "inspector_id"), ("selected_for_hmip", "allocate", "inspector_id"),
+    ("received", "add_to_sample", "reason"), ("in_qa", "withdraw", "reason"),
+])
+def test_required_data_is_refused_and_nothing_changes(session, people, state, action, missing):
+    review = make_review(session, state=state, inspector=people["owner"] if state in INSPECTED else None)
+    before = snapshot(session, review.id)
+    data = {**_data(action, people), missing: "  " if missing == "reason" else None}
+    with pytest.raises(ValidationFailed) as refused:
+        lifecycle.apply_action(session, review, action, people["manager"], version=review.version, data=data)
+    assert f"{missing} is required" in refused.value.extra["reasons"]
+    session.commit()
+    assert snapshot(session, review.id) == before
+
+
+def test_allocate_to_someone_who_is_not_an_inspector_is_refused(session, people):
+    review = make_review(session, state="selected_for_hmip")
+    before = snapshot(session, review.id)
+    with pytest.raises(ValidationFailed) as refused:
+        lifecycle.apply_action(session, review, "allocate", people["manager"], version=review.version,
+                               data={"inspector_id": people["admin"].id})
+    assert refused.value.extra["reasons"] == [f"user {people['admin'].id} is not an active inspector"]
+    session.commit()
+    assert snapshot(session, review.id) == before
+
+
+def test_an_incomplete_assessment_refuses_submit(session, people, monkeypatch):
+    monkeypatch.setitem(lifecycle.CHECKS, "assessment_complete",
+                        lambda s, r, d: ["standard 4 (victims and their families) has no rating"])
+    review = make_review(session, state="in_qa", inspector=people["owner"])
+    before = snapshot(session, review.id)
+    with pytest.raises(ValidationFailed) as refused:
+        lifecycle.apply_action(session, review, "submit", people["owner"], version=review.version)
+    assert refused.value.extra["reasons"] == ["standard 4 (victims and their families) has no rating"]
+    session.commit()
+    assert snapshot(session, review.id) == before
+
+
+@pytest.mark.parametrize("sign_off,expected", [(True, "awaiting_sign_off"), (False, "feedback_sent")])
+def test_submit_follows_the_sign_off_setting(session, people, complete_assessments, sign_off, expected):
+    settings.set_value(session, "sign_off_required", sign_off)
+    session.commit()
+    review = make_review(session, state="in_qa", inspector=people["owner"])
+    lifecycle.apply_action(session, review, "submit", people["owner"], version=review.version)
+    session.commit()
+    assert snapshot(session, review.id)[0] == expected
+
+
+def test_stale_version_is_refused_and_changes_nothing(session, people):
+    review = make_review(session, state="selected_for_hmip")
+    before = snapshot(session, review.id)
+    with pytest.raises(Conflict) as refused:
+        lifecycle.apply_action(session, review, "withdraw", people["manager"], version=review.version - 1,
+                               data={"reason": "duplicate"})
+    assert refused.value.extra["code"] == "stale"
+    session.commit()
+    assert snapshot(session, review.id) == before
+
+
+# --- through the API ------------------------------------------------------------------------
+
+def test_api_refusal_says_why_lists_allowed_actions_and_writes_nothing(client, session):
+    _manager, token = make_person(session, "manager")
+    review = make_review(session, state="allocated", inspector=make_person(session, "inspector")[0])
+    before = snapshot(session, review.id)
+    resp = client.post(f"/api/v1/reviews/{review.id}/actions/approve", json={"version": review.version},
+                       headers=auth(token))
+    assert resp.status_code == 409
+    error = resp.json["error"]
+    assert "not possible from state 'Allocated'" in error["message"]
+    assert sorted(error["allowed_actions"]) == ["reallocate", "withdraw"]
+    resp = client.post(f"/api/v1/reviews/{review.id}/actions/withdraw", json={"version": review.version},
+                       headers=auth(token))
+    assert resp.status_code == 422 and resp.json["error"]["reasons"] == ["reason is required"]
+    _admin, admin_token = make_person(session, "admin")
+    resp = client.post(f"/api/v1/reviews/{review.id}/actions/withdraw",
+                       json={"version": review.version, "reason": "x"}, headers=auth(admin_token))
+    assert resp.status_code == 403 and resp.json["error"]["allowed_actions"] == []
+    assert snapshot(session, review.id) == before
+
+
+def test_api_walks_the_whole_happy_path_with_an_audit_trail(client, session, complete_assessments):
+    central, central_token = make_person(session, "central_team")
+    manager, manager_token = make_person(session, "manager")
+    inspector, inspector_token = make_person(session, "inspector")
+    review = make_review(session, state="selected_for_hmip")
+    steps = [
+        (central_token, "allocate", {"inspector_id": inspector.id}, "allocated"),
+        (inspector_token, "start", {}, "in_qa"),
+        (inspector_token, "submit", {}, "awaiting_sign_off"),
+        (manager_token, "return", {"reason": "standard 2 needs more evidence"}, "in_qa"),
+        (inspector_token, "submit", {}, "awaiting_sign_off"),
+        (manager_token, "approve", {}, "feedback_sent"),
+    ]
+    version = review.version
+    for token, action, data, state in steps:
+        resp = client.post(f"/api/v1/reviews/{review.id}/actions/{action}", json={"version": version, **data},
+                           headers=auth(token))
+        assert resp.status_code == 200, (action, resp.json)
+        assert resp.json["state"] == state
+        assert resp.json["version"] == version + 1
+        version = resp.json["version"]
+    body = resp.json
+    assert body["inspector"]["id"] == inspector.id
+    trail = [(e["action"], e["from_state"], e["to_state"], e["actor"]) for e in body["audit"]]
+    assert trail == [
+        ("allocate", "selected_for_hmip", "allocated", central.email),
+        ("start", "allocated", "in_qa", inspector.email),
+        ("submit", "in_qa", "awaiting_sign_off", inspector.email),
+        ("return", "awaiting_sign_off", "in_qa", manager.email),
+        ("submit", "in_qa", "awaiting_sign_off", inspector.email),
+        ("approve", "awaiting_sign_off", "feedback_sent", manager.email),
+    ]
+    assert body["audit"][3]["reason"] == "standard 2 needs more evidence"
+    assert body["allowed_actions"] == []
+
+
+def test_api_allocation_response_shows_the_new_inspector(client, session):
+    _central, token = make_person(session, "central_team")
+    first, second = make_person(session, "inspector")[0], make_person(session, "inspector")[0]
+    review = make_review(session, state="selected_for_hmip")
+    resp = client.post(f"/api/v1/reviews/{review.id}/actions/allocate",
+                       json={"version": review.version, "inspector_id": first.id}, headers=auth(token))
+    assert resp.json["inspector"]["id"] == first.id
+    resp = client.post(f"/api/v1/reviews/{review.id}/actions/reallocate",
+                       json={"version": resp.json["version"], "inspector_id": second.id, "reason": "leave"},
+                       headers=auth(token))
+    assert resp.status_code == 200 and resp.json["inspector"]["id"] == second.id
+    assert resp.json["audit"][-1]["details"]["previous_inspector_id"] == first.id
+    assert snapshot(session, review.id)[2] == second.id

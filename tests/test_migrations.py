@@ -1,0 +1,72 @@
+"""Migrations go up, down and up again on a fresh scratch database (never the test fixture's), and
+the schema they build is the one the models describe."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from sfoflow import db
+from sfoflow.models import Base
+
+
+def _tables(url: str) -> set[str]:
+    engine = db.make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _differences(url: str) -> list:
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    finally:
+        engine.dispose()
+
+
+def up_down_up(url: str) -> None:
+    db.upgrade(url, "heads")
+    assert _tables(url) >= set(Base.metadata.tables)
+    db.downgrade(url, "base")
+    assert _tables(url) <= {"alembic_version"}, "downgrade to base left tables behind"
+    db.upgrade(url, "heads")
+    differences = _differences(url)
+    assert differences == [], "the migrated schema differs from the models:\n" + "\n".join(map(str, differences))
+    engine = db.make_engine(url)
+    try:
+        current, heads = db.migration_status(engine)
+    finally:
+        engine.dispose()
+    assert current == heads
+
+
+def test_sqlite_up_down_up_matches_models(tmp_path):
+    up_down_up(f"sqlite:///{tmp_path}/scratch.sqlite")
+
+
+@pytest.fixture
+def scratch_postgres(settings):
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL runs only when SFOFLOW_DATABASE_URL names a PostgreSQL database")
+    server = make_url(settings.database_url)
+    name = f"{server.database}_scratch_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_postgres_up_down_up_matches_models(scratch_postgres):
+    up_down_up(scratch_postgres)

@@ -1,0 +1,128 @@
+"""Scale: the list and detail endpoints run a fixed number of SQL queries whatever the page size,
+and every list filter can use an index (EXPLAIN on PostgreSQL)."""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, text
+
+from sfoflow.schemas.reviews import ReviewFilter
+from sfoflow.services import reviews as svc
+from tests.core_helpers import auth, make_person, make_review
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def populated(session):
+    """110 reviews, each with parallel reviews, an inspector and audit events."""
+    inspectors = [make_person(session, "inspector")[0] for _ in range(3)]
+    for n in range(110):
+        make_review(session, state="allocated", inspector=inspectors[n % 3], parallel=1 + n % 3,
+                    audit_events=1 + n % 4, due_on=date(2023, 5, 22) + timedelta(days=n % 30))
+    return inspectors
+
+
+def test_list_runs_a_fixed_number_of_queries_whatever_the_page_size(client, session, database, populated):
+    _user, token = make_person(session, "manager")
+    client.get("/api/v1/reviews?per_page=1", headers=auth(token))  # warm caches (calendar) first
+    counts = {}
+    for per_page in (1, 10, 100):
+        with counting(database.engine) as statements:
+            resp = client.get(f"/api/v1/reviews?per_page={per_page}", headers=auth(token))
+        assert resp.status_code == 200 and len(resp.json["items"]) == per_page
+        assert all(item["parallel_reviews"] and item["inspector"] for item in resp.json["items"])
+        counts[per_page] = len(statements)
+    assert counts[1] == counts[10] == counts[100], counts
+    assert counts[100] <= 12, counts  # a handful, not one per review
+
+
+def test_detail_runs_a_fixed_number_of_queries_whatever_the_review_holds(client, session, database):
+    _user, token = make_person(session, "manager")
+    inspector, _ = make_person(session, "inspector")
+    small = make_review(session, state="allocated", inspector=inspector, parallel=1, audit_events=1)
+    large = make_review(session, state="allocated", inspector=inspector, parallel=40, audit_events=100)
+    client.get(f"/api/v1/reviews/{small.id}", headers=auth(token))  # warm caches
+    counts = {}
+    for review, parallel, events in ((small, 1, 1), (large, 40, 100)):
+        with counting(database.engine) as statements:
+            resp = client.get(f"/api/v1/reviews/{review.id}", headers=auth(token))
+        assert len(resp.json["parallel_reviews"]) == parallel and len(resp.json["audit"]) == events
+        counts[review.id] = len(statements)
+    assert counts[small.id] == counts[large.id], counts
+
+
+# --- every filter uses an index -------------------------------------------------------------
+
+TODAY = date(2023, 6, 1)
+# filter -> the column whose index must appear in an index condition
+FILTERS = [
+    ({"status": ["in_qa", "allocated"]}, "state"),
+    ({"region": "london"}, "region"),
+    ({"offence_category": "homicide"}, "offence_category"),
+    ({"inspector_id": 1}, "inspector_id"),
+    ({"route": "hmip"}, "route"),
+    ({"route": "none"}, "route"),
+    ({"due_before": date(2023, 5, 30)}, "due_on"),
+    ({"due_after": date(2023, 5, 30)}, "due_on"),
+    ({"overdue": True}, "due_on"),
+    ({"overdue": False}, "due_on"),
+    ({"high_profile": True}, "is_high_profile"),
+    ({"q": "SFO/T/0001"}, "reference"),
+]
+
+
+def _index_conditions(plan: dict) -> list[tuple[str, str]]:
+    """(node type, index condition) of every index scan in an EXPLAIN (FORMAT JSON) plan."""
+    found = []
+    if "Index" in plan["Node Type"]:
+        found.append((plan["Node Type"], plan.get("Index Cond", "")))
+    for child in plan.get("Plans", []):
+        found.extend(_index_conditions(child))
+    return found
+
+
+def _seq_scans(plan: dict) -> list[str]:
+    found = [plan.get("Relation Name", "?")] if plan["Node Type"] == "Seq Scan" else []
+    for child in plan.get("Plans", []):
+        found.extend(_seq_scans(child))
+    return found
+
+
+def test_every_filter_is_in_the_table():
+    """A filter added to the schema must be added above, so its index is checked too."""
+    filters = set(ReviewFilter().fields) - {"page", "per_page"}
+    assert {k for f, _c in FILTERS for k in f} == filters
+
+
+@pytest.mark.parametrize("f,column", FILTERS, ids=[next(iter(f)) + "=" + str(next(iter(f.values()))) for f, _ in FILTERS])
+def test_filter_uses_an_index_on_postgres(session, database, f, column):
+    if database.dialect != "postgresql":
+        pytest.skip("EXPLAIN plans are checked on PostgreSQL (SFOFLOW_DATABASE_URL)")
+    central, _ = make_person(session, "central_team")
+    make_review(session, reference="SFO/T/00011")
+    query = svc.filtered(central, f, TODAY)
+    compiled = query.compile(dialect=session.bind.dialect, compile_kwargs={"literal_binds": True})
+    with database.engine.connect() as conn:
+        conn.execute(text("SET enable_seqscan = off"))
+        plan = conn.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}")).scalar_one()
+        conn.rollback()
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    scans = _index_conditions(plan)
+    assert not _seq_scans(plan), json.dumps(plan, indent=1)
+    assert any(column in cond for _node, cond in scans), json.dumps(plan, indent=1)

@@ -237,7 +237,7 @@ def _act(session: Session, review: Review, action: str, actor: User, summary: Su
         with transaction(session):
             lifecycle.apply_action(session, review, action, actor, version=review.version, data=data)
     except ServiceError as exc:
-        why = f"{action}: {exc.message}"
+        why = f"{action}: {exc.message[:100]}"  # the first reason is enough for a summary
         summary.skipped[why] = summary.skipped.get(why, 0) + 1
         session.refresh(review)
         return False

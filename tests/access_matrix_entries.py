@@ -112,3 +112,150 @@ ENTRIES[("GET", "/api/v1/sample/decisions")] = Entry(
     "/api/v1/sample/decisions?year=2023", expect(central_team=403, inspector=403, manager=403, admin=200))
 ENTRIES[("GET", "/api/v1/sample/balance")] = Entry(
     "/api/v1/sample/balance?year=2023", expect(central_team=200, inspector=403, manager=200, admin=200))
+
+
+# --- assessment (owner: assessment) --------------------------------------------------------------
+
+def _qa_started(session, world):
+    """The owner starts the QA of the world's review: it is in QA with a draft."""
+    from sfoflow.models import Review, User
+    from sfoflow.services.lifecycle import apply_action
+
+    review = session.get(Review, world["review"])
+    apply_action(session, review, "start", session.get(User, world["owner"]), version=review.version)
+    session.commit()
+    return {"version": review.version}
+
+
+def _qa_sent(session, world):
+    """The owner completes and submits the QA with sign-off off: the report is sent."""
+    from sfoflow.assessment.framework import load_framework
+    from sfoflow.models import Review, User
+    from sfoflow.services import assessment, settings
+    from sfoflow.services.lifecycle import apply_action
+    from tests.assessment_helpers import complete_payload
+
+    _qa_started(session, world)
+    review, owner = session.get(Review, world["review"]), session.get(User, world["owner"])
+    settings.set_value(session, "sign_off_required", False)
+    assessment.save_draft(session, review, owner,
+                          complete_payload(load_framework("v1"), assessment.get(session, review).version))
+    apply_action(session, review, "submit", owner, version=review.version)
+    session.commit()
+    return {}
+
+
+def _hp_query(session, world):
+    from sfoflow.models import Review, User
+    from sfoflow.services import high_profile_queries
+
+    review = session.get(Review, world["review"])
+    query = high_profile_queries.raise_query(session, review, session.get(User, world["owner"]),
+                                             "press interest")
+    session.commit()
+    return {"query": query.id}
+
+
+QA_READERS = expect(central_team=200, inspector=404, manager=200, admin=403)
+ENTRIES[("GET", "/api/v1/framework")] = Entry("/api/v1/framework", EVERYONE_SIGNED_IN)
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/assessment")] = Entry(
+    "/api/v1/reviews/{review}/assessment", QA_READERS, setup=_qa_started)
+ENTRIES[("PATCH", "/api/v1/reviews/<int:review_id>/assessment")] = Entry(
+    "/api/v1/reviews/{review}/assessment", expect(central_team=403, inspector=404, manager=403, admin=403),
+    json={"version": 1, "summary": "not yours"}, setup=_qa_started,
+    note="only the owner (not a caller here) may write; see tests/test_assessment_api.py")
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/report")] = Entry(
+    "/api/v1/reviews/{review}/report", QA_READERS, setup=_qa_sent)
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/report.pdf")] = Entry(
+    "/api/v1/reviews/{review}/report.pdf", QA_READERS, setup=_qa_sent)
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/high-profile-queries")] = Entry(
+    "/api/v1/reviews/{review}/high-profile-queries", QA_READERS, setup=_hp_query)
+ENTRIES[("POST", "/api/v1/reviews/<int:review_id>/high-profile-queries")] = Entry(
+    "/api/v1/reviews/{review}/high-profile-queries", expect(central_team=403, inspector=404, manager=403, admin=403),
+    json={"reason": "press interest"})
+ENTRIES[("GET", "/api/v1/high-profile-queries")] = Entry(
+    "/api/v1/high-profile-queries", expect(central_team=200, inspector=403, manager=403, admin=403))
+ENTRIES[("POST", "/api/v1/high-profile-queries/<int:query_id>/decision")] = Entry(
+    "/api/v1/high-profile-queries/{query}/decision", expect(central_team=200, inspector=403, manager=403, admin=403),
+    json={"decision": "accept", "reason": "agreed"}, setup=_hp_query)
+
+
+# --- deadlines: allocation, work lists, notifications (owner: "deadlines") -----------------------------
+
+def _selected_review(session, world):
+    from tests.core_helpers import make_review
+
+    review = make_review(session, state="selected_for_hmip", route="hmip")
+    return {"selected": review.id, "selected_version": review.version}
+
+
+def _failed_notification(session, world):
+    from datetime import date
+
+    from sfoflow.models.notifications import Notification
+
+    n = Notification(dedupe_key=f"matrix:{world['review']}", kind="overdue", review_id=world["review"],
+                     key_day=date(2023, 5, 23), recipient_id=world["manager"], recipient_email="m@example.org",
+                     subject="s", body="b", status="failed", attempts=5)
+    session.add(n)
+    session.commit()
+    return {"notification": n.id}
+
+
+def _absence(session, world):
+    from datetime import date
+
+    from sfoflow.models.allocation import Absence
+
+    row = Absence(inspector_id=world["owner"], from_date=date(2023, 5, 1), to_date=date(2023, 5, 5))
+    session.add(row)
+    session.commit()
+    return {"absence": row.id}
+
+
+def _conflict(session, world):
+    from sfoflow.models.allocation import ConflictOfInterest
+
+    row = ConflictOfInterest(inspector_id=world["owner"], region="wales", reason="worked there")
+    session.add(row)
+    session.commit()
+    return {"conflict": row.id}
+
+
+ALLOCATORS_ONLY = expect(central_team=200, inspector=403, manager=200, admin=403)
+WATCHERS_ONLY = expect(central_team=200, inspector=403, manager=200, admin=403)
+RECORDERS_ONLY = expect(central_team=403, inspector=403, manager=200, admin=200)
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/suggestion")] = Entry(
+    "/api/v1/reviews/{review}/suggestion", ALLOCATORS_ONLY)
+ENTRIES[("POST", "/api/v1/allocations")] = Entry(
+    "/api/v1/allocations", ALLOCATORS_ONLY, setup=_selected_review,
+    json=lambda w: {"allocations": [{"review_id": w["selected"], "inspector_id": w["owner"],
+                                     "version": w["selected_version"]}]})
+ENTRIES[("GET", "/api/v1/tasks")] = Entry(
+    "/api/v1/tasks", expect(central_team=403, inspector=200, manager=403, admin=403))
+ENTRIES[("GET", "/api/v1/open-qa")] = Entry("/api/v1/open-qa", WATCHERS_ONLY)
+ENTRIES[("GET", "/api/v1/workload")] = Entry("/api/v1/workload", WATCHERS_ONLY)
+ENTRIES[("GET", "/api/v1/timeliness")] = Entry("/api/v1/timeliness", WATCHERS_ONLY)
+ENTRIES[("GET", "/api/v1/notifications")] = Entry(
+    "/api/v1/notifications", expect(central_team=403, inspector=403, manager=200, admin=200))
+ENTRIES[("POST", "/api/v1/notifications/<int:notification_id>/retry")] = Entry(
+    "/api/v1/notifications/{notification}/retry", expect(central_team=403, inspector=403, manager=403, admin=200),
+    setup=_failed_notification)
+ENTRIES[("GET", "/api/v1/outbox")] = Entry(
+    "/api/v1/outbox", expect(central_team=403, inspector=403, manager=403, admin=200))
+ENTRIES[("GET", "/api/v1/inspectors/<int:inspector_id>/absences")] = Entry(
+    "/api/v1/inspectors/{owner}/absences", RECORDERS_ONLY)
+ENTRIES[("POST", "/api/v1/inspectors/<int:inspector_id>/absences")] = Entry(
+    "/api/v1/inspectors/{owner}/absences", expect(central_team=403, inspector=403, manager=201, admin=201),
+    json={"from_date": "2023-05-01", "to_date": "2023-05-05", "reason": "leave"})
+ENTRIES[("DELETE", "/api/v1/inspectors/<int:inspector_id>/absences/<int:absence_id>")] = Entry(
+    "/api/v1/inspectors/{owner}/absences/{absence}", expect(central_team=403, inspector=403, manager=204, admin=204),
+    setup=_absence)
+ENTRIES[("GET", "/api/v1/inspectors/<int:inspector_id>/conflicts")] = Entry(
+    "/api/v1/inspectors/{owner}/conflicts", RECORDERS_ONLY)
+ENTRIES[("POST", "/api/v1/inspectors/<int:inspector_id>/conflicts")] = Entry(
+    "/api/v1/inspectors/{owner}/conflicts", expect(central_team=403, inspector=403, manager=201, admin=201),
+    json={"region": "wales", "reason": "used to manage the Cardiff office"})
+ENTRIES[("DELETE", "/api/v1/inspectors/<int:inspector_id>/conflicts/<int:conflict_id>")] = Entry(
+    "/api/v1/inspectors/{owner}/conflicts/{conflict}", expect(central_team=403, inspector=403, manager=204, admin=204),
+    setup=_conflict)

@@ -31,7 +31,7 @@ def make_person(session, role: str, **kw):
 
 def make_review(session, *, state: str = "received", inspector=None, reference: str | None = None,
                 received_on: date = RECEIVED_ON, due_on: date = DUE_ON, parallel: int = 0,
-                audit_events: int = 0, **kw) -> Review:
+                audit_events: int = 0, commit: bool = True, **kw) -> Review:
     review = Review(
         reference=reference or f"SFO/T/{next(_seq):05d}", region=kw.pop("region", "london"),
         offence_category=kw.pop("offence_category", "homicide"), provider=kw.pop("provider", "N07"),
@@ -42,7 +42,8 @@ def make_review(session, *, state: str = "received", inspector=None, reference: 
                                for _ in range(parallel)]
     review.audit_events = [AuditEvent(actor_label="system", action="note") for _ in range(audit_events)]
     session.add(review)
-    session.commit()
+    if commit:
+        session.commit()
     return review
 
 

@@ -170,3 +170,32 @@ def test_every_open_state_can_be_withdrawn_and_final_states_cannot_move():
 
 def test_admin_takes_no_lifecycle_action():
     assert all(lc.actions_for(state, "admin") == () for state in STATES)
+
+
+# --- docs/lifecycle.md carries the diagram --------------------------------------------------
+
+def test_docs_diagram_is_what_sfoflow_lifecycle_prints():
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from sfoflow.cli import cli
+
+    printed = CliRunner().invoke(cli, ["lifecycle"]).output
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "lifecycle.md").read_text(encoding="utf-8")
+    blocks = doc.split("```mermaid\n")
+    assert len(blocks) == 2, "docs/lifecycle.md must hold exactly one mermaid block"
+    assert blocks[1].split("```")[0] == printed, (
+        "docs/lifecycle.md's diagram differs from `sfoflow lifecycle`; regenerate it")
+
+
+def test_diagram_draws_every_legal_transition():
+    drawn = {tuple(line.split(": ")[0].split(" --> ")) + (line.split(": ")[1].split(" ")[0],)
+             for line in lc.mermaid().splitlines() if ": " in line}
+    expected = set()
+    for (state, action), (_who, target) in LEGAL.items():
+        targets = ["selected_for_hmip", "routed_to_hmpps"] if target == "by route" else [target]
+        if action == "submit":
+            targets.append("feedback_sent")  # when sign-off is off
+        expected |= {(state.strip(), t, action) for t in targets}
+    assert {(a.strip(), b, c) for a, b, c in drawn} == expected

@@ -29,6 +29,7 @@ from sfoflow.sampling.design import ALGORITHM_VERSION
 from sfoflow.services import imports, lifecycle, reviews
 from sfoflow.services import sampling as svc
 from sfoflow.services import settings as settings_svc
+from sfoflow.services.errors import Conflict
 from tests.core_helpers import make_review
 from tests.conftest import review_payload
 
@@ -215,7 +216,7 @@ def test_import_decides_in_file_order(keyed):
 def test_intake_refused_and_nothing_written_when_the_rate_setting_is_broken(keyed):
     with transaction(keyed):
         settings_svc.set_value(keyed, "sample_rate_k", 0)
-    with pytest.raises(Exception, match="sample_rate_k"):
+    with pytest.raises(Conflict, match="sample_rate_k"):
         register(keyed, "SFO/BAD/1")
     keyed.rollback()
     assert keyed.scalar(select(Review).where(Review.reference == "SFO/BAD/1")) is None
@@ -275,10 +276,6 @@ def test_sampling_year_boundary_restarts_runs(keyed):
     jan = next(d for d in decisions(keyed) if d.review.reference == "SFO/YB/jan")
     assert (jan.sampling_year, jan.arrival_order) == (2025, 1)
     assert jan.uniform == hmac_uniform(KEY, "SFO/YB/jan", 2025)
-
-
-def test_kent_surrey_sussex_is_a_region_code():
-    assert "kent_surrey_sussex" in reference.regions()  # guards the test above against a renamed code
 
 
 # --- replay --------------------------------------------------------------------------------------
@@ -590,3 +587,29 @@ def test_openapi_documents_the_sample_routes(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     for path in ("/api/v1/reviews/{review_id}/sample-decision", "/api/v1/sample/decisions", "/api/v1/sample/balance"):
         assert "get" in paths[path], path
+
+
+# --- the pure balance ----------------------------------------------------------------------------
+
+def test_balance_core_counts_only_the_random_draw():
+    from sfoflow.sampling.balance import DecisionRow, compute
+
+    rows = ([DecisionRow("wales", "homicide", 5, False)] * 4 + [DecisionRow("wales", "homicide", 5, True)]
+            + [DecisionRow("wales", "arson", 5, False, purposive=True)]  # in the draw, then added on purpose
+            + [DecisionRow("london", "arson", None, None, purposive=True)]  # never in the draw
+            + [DecisionRow("london", "rape", 4, False)] * 3)
+    b = compute(rows, regions=["london", "wales", "north_east"], offences=["homicide", "arson"])
+    lines = {line.code: line.as_dict() for line in b.by_region}
+    assert list(lines) == ["london", "wales", "north_east"]
+    assert lines["wales"] == {"code": "wales", "intake": 6, "selected": 1, "expected": 1.2, "difference": -0.2,
+                              "purposive": 1}
+    assert lines["london"] == {"code": "london", "intake": 3, "selected": 0, "expected": 0.75,
+                               "difference": -0.75, "purposive": 1}
+    assert lines["north_east"]["intake"] == 0
+    offences = {line.code: line for line in b.by_offence}
+    assert list(offences) == ["homicide", "arson", "rape"]  # an unlisted code is still shown
+    assert (offences["arson"].intake, offences["arson"].purposive) == (1, 2)
+    assert (b.total.intake, b.total.selected, b.total.purposive) == (9, 1, 2)
+    assert b.warnings == []  # homicide has one selected; rape has 3 (< 5)
+    more = compute(rows + [DecisionRow("london", "rape", 4, False)] * 2)
+    assert [(w["offence_category"], w["intake"]) for w in more.warnings] == [("rape", 5)]

@@ -587,3 +587,69 @@ def test_status_page_sends_a_test_task_and_shows_who_ran_it(signed_in, session, 
         app.extensions["celery"].tasks["sfoflow.health.ping"].apply(args=[check.id])
     page = text(client.get("/admin/status"))
     assert re.search(r"Done by \S+ .* at \d+ \w+ \d{4} at \d+:\d\d[ap]m", page), page
+
+
+def test_unexpected_error_is_the_500_page_or_json_for_the_api(app):
+    """With TESTING on Flask re-raises; switch that off to see what a person would get."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        for path, is_api in (("/reviews", False), ("/api/v1/reviews", True)):
+            with app.test_request_context(path):
+                try:
+                    raise RuntimeError("boom")
+                except RuntimeError as exc:
+                    resp = app.handle_exception(exc)
+            assert resp.status_code == 500
+            if is_api:
+                assert resp.json["error"]["status"] == 500
+            else:
+                assert "Sorry, there is a problem with the service" in resp.get_data(as_text=True)
+                assert "boom" not in resp.get_data(as_text=True)  # nothing internal is shown
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+
+
+# --- `sfoflow assets` ----------------------------------------------------------------------------
+
+def _fake_package(root, version="6.3.0", lock_version="6.3.0"):
+    """A node_modules tree shaped like govuk-frontend's (the real one comes from npm)."""
+    dist = root / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+    (dist / "assets" / "fonts").mkdir(parents=True)
+    (dist / "assets" / "fonts" / "bold.woff2").write_bytes(b"font")
+    (dist / "govuk-frontend.min.css").write_text("@font-face{src:url(/assets/fonts/bold.woff2)}")
+    (dist / "govuk-frontend.min.js").write_text("export{initAll}")
+    (root / "node_modules" / "govuk-frontend" / "package.json").write_text(f'{{"version": "{version}"}}')
+    (root / "package-lock.json").write_text(
+        f'{{"packages": {{"node_modules/govuk-frontend": {{"version": "{lock_version}"}}}}}}')
+
+
+def test_assets_are_copied_with_font_urls_pointing_beside_the_css(tmp_path):
+    from sfoflow.commands import assets
+
+    _fake_package(tmp_path)
+    target = tmp_path / "static" / "govuk"
+    assert assets.needs_install(tmp_path) is False
+    assert assets.ensure_assets(tmp_path, target, echo=lambda _m: None) == "6.3.0"
+    assert (target / "govuk-frontend.min.css").read_text() == "@font-face{src:url(assets/fonts/bold.woff2)}"
+    assert (target / "assets" / "fonts" / "bold.woff2").read_bytes() == b"font"
+    assert (target / "VERSION").read_text().strip() == "6.3.0"
+
+
+def test_assets_install_when_missing_or_stale_and_say_so_without_npm(tmp_path, monkeypatch):
+    from sfoflow.commands import assets
+
+    assert assets.needs_install(tmp_path) is True  # no node_modules at all
+    _fake_package(tmp_path, version="6.2.0", lock_version="6.3.0")
+    assert assets.needs_install(tmp_path) is True  # the lock file asks for another version
+    monkeypatch.setenv("PATH", str(tmp_path))  # no npm on this PATH
+    with pytest.raises(assets.AssetsError, match="npm is not installed"):
+        assets.ensure_assets(tmp_path, tmp_path / "static", echo=lambda _m: None)
+
+
+def test_pages_render_without_the_assets(signed_in, app, tmp_path, monkeypatch):
+    """No npm, no copied assets: the pages still work, unstyled."""
+    monkeypatch.setattr(app, "static_folder", str(tmp_path))  # an empty static folder
+    client, _ = signed_in(lc.MANAGER)
+    resp = client.get("/reviews")
+    assert resp.status_code == 200 and "Reviews" in text(resp)
+    assert client.get("/static/govuk/govuk-frontend.min.css").status_code == 404

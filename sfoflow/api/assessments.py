@@ -26,19 +26,8 @@ from .reviews import _json_body
 READERS = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
 
 
-def flat_errors(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as {"answers.1.1.a.answer": [reason]}: every error names
-    its field in full."""
-    if not isinstance(messages, dict):
-        return {prefix or "_schema": [str(m) for m in (messages if isinstance(messages, list) else [messages])]}
-    out: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        out.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
-    return out
-
-
 def invalid(exc: ValidationError) -> ValidationFailed:
-    fields = flat_errors(exc.messages)
+    fields = s.flat_errors(exc.messages)
     first = "; ".join(f"{k}: {v[0]}" for k, v in list(fields.items())[:3])
     return ValidationFailed(f"invalid input: {first}", fields=fields)
 
@@ -104,7 +93,7 @@ def _report(review_id: int):
 @bp.get("/reviews/<int:review_id>/report")
 @require(*READERS)
 @doc("The QA report sent to the local team: ratings, overall rating, timeliness and the HTML",
-     response=s.ReportOut, tags=["assessment"])
+     response=s.QaReportOut, tags=["assessment"])
 def get_report(review_id: int):
     report = _report(review_id)
     return jsonify(qa_reports.view(report, url_for("api.get_report_pdf", review_id=review_id)))

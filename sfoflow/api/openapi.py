@@ -35,7 +35,7 @@ def build_spec(app) -> dict:
 
     def ref(schema):
         name = _name(schema)
-        if name not in seen:
+        if name not in seen and name not in spec.components.schemas:  # nested ones register themselves
             spec.components.schema(name, schema=schema)
             seen.add(name)
         return name
@@ -79,5 +79,6 @@ def build_spec(app) -> dict:
 
 
 @bp.get("/openapi.json")
+@doc("This document: the API described as OpenAPI 3 (no token needed)", tags=["openapi"])
 def openapi_json():
     return jsonify(build_spec(current_app))

@@ -20,7 +20,7 @@ class Review(Base):
     received_on: Mapped[date] = mapped_column(index=True)
     original_due_on: Mapped[date]  # fixed at intake; timeliness is measured against it
     due_on: Mapped[date] = mapped_column(index=True)  # moves only by a recorded extension
-    is_high_profile: Mapped[bool] = mapped_column(default=False)
+    is_high_profile: Mapped[bool] = mapped_column(default=False, index=True)
     local_team_email: Mapped[str] = mapped_column(String(254))
     state: Mapped[str] = mapped_column(String(32), index=True)
     route: Mapped[str | None] = mapped_column(String(16), index=True)  # hmip | hmpps, set by sampling
@@ -40,7 +40,12 @@ class Review(Base):
     # SQLAlchemy adds "AND version = :old" to every UPDATE and raises StaleDataError when a
     # concurrent writer got there first: the database, not the application, decides the race.
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_reviews_state_due_on", "state", "due_on"),)
+    __table_args__ = (
+        Index("ix_reviews_state_due_on", "state", "due_on"),
+        # The list's reference search (?q=, "contains") on PostgreSQL; a plain index elsewhere.
+        Index("ix_reviews_reference_trgm", "reference", postgresql_using="gin",
+              postgresql_ops={"reference": "gin_trgm_ops"}),
+    )
 
 
 class ParallelReview(Base):

@@ -98,12 +98,13 @@ def deliver(session: Session, notification_id: int, sender: Sender, policy: Poli
         return Outcome(notification_id, "skipped", "already in the outbox")
     except Exception as exc:  # noqa: BLE001 - any sending failure is recorded and retried
         session.rollback()
-        return _failed(session, notification_id, token, policy, exc)
+        return _failed(session, notification_id, token, policy, exc, now)
     return Outcome(notification_id, "delivered", sender.name)
 
 
-def _failed(session: Session, notification_id: int, token: int, policy: Policy, exc: Exception) -> Outcome:
-    status, next_at = policy.after_failure(token, utcnow())
+def _failed(session: Session, notification_id: int, token: int, policy: Policy, exc: Exception,
+            now: datetime) -> Outcome:
+    status, next_at = policy.after_failure(token, now)
     error = f"{type(exc).__name__}: {exc}"[:2000]
     session.execute(
         update(Notification)

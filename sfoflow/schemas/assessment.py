@@ -99,16 +99,27 @@ def load_draft(framework: Framework, payload: dict) -> dict:
     return data
 
 
+def flat_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as {"answers.1.1.a.answer": [reason]}: every error names
+    its field in full."""
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": [str(m) for m in (messages if isinstance(messages, list) else [messages])]}
+    out: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        out.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
 # --- documentation of the same shapes (the real check is the framework-built schema) ---------
 
-class AnswerDoc(Schema):
+class AssessmentAnswerDoc(Schema):
     answer = fields.String(allow_none=True, metadata={"description": "yes | no | na (where allowed), or text"})
     note = fields.String(allow_none=True, metadata={"description": "the evidence for the answer"})
 
 
 class AssessmentDraftIn(StrictSchema):
     version = fields.Integer(required=True, metadata={"description": "the assessment version you loaded"})
-    answers = fields.Dict(keys=fields.String(), values=fields.Nested(AnswerDoc),
+    answers = fields.Dict(keys=fields.String(), values=fields.Nested(AssessmentAnswerDoc),
                           metadata={"description": "item id (e.g. '1.1.a') -> answer and evidence note"})
     ratings = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True),
                           metadata={"description": f"standard id -> one of {', '.join(RATING_KEYS)}"})
@@ -117,7 +128,7 @@ class AssessmentDraftIn(StrictSchema):
     summary = fields.String(allow_none=True)
 
 
-class BalanceOut(Schema):
+class JudgementBalanceOut(Schema):
     yes = fields.Integer()
     no = fields.Integer()
     not_applicable = fields.Integer()
@@ -125,10 +136,10 @@ class BalanceOut(Schema):
     suggested_label = fields.String(allow_none=True)
 
 
-class BalancesOut(Schema):
-    key_questions = fields.Dict(keys=fields.String(), values=fields.Nested(BalanceOut),
+class JudgementBalancesOut(Schema):
+    key_questions = fields.Dict(keys=fields.String(), values=fields.Nested(JudgementBalanceOut),
                                 metadata={"description": "per key question: its prompts; suggested yes/no"})
-    standards = fields.Dict(keys=fields.String(), values=fields.Nested(BalanceOut),
+    standards = fields.Dict(keys=fields.String(), values=fields.Nested(JudgementBalanceOut),
                             metadata={"description": "per standard: its judgement items; suggested rating"})
 
 
@@ -139,14 +150,14 @@ class AssessmentOut(Schema):
     state = fields.String()
     editable = fields.Boolean()
     version = fields.Integer(allow_none=True)
-    answers = fields.Dict(keys=fields.String(), values=fields.Nested(AnswerDoc))
+    answers = fields.Dict(keys=fields.String(), values=fields.Nested(AssessmentAnswerDoc))
     ratings = fields.Dict(keys=fields.String(), values=fields.String())
     feedback = fields.Dict(keys=fields.String(), values=fields.String())
     summary = fields.String(allow_none=True)
     overall_score = fields.Integer(allow_none=True, metadata={"description": "computed, never typed"})
     overall_rating = fields.String(allow_none=True)
     overall_rating_label = fields.String(allow_none=True)
-    balances = fields.Nested(BalancesOut)
+    balances = fields.Nested(JudgementBalancesOut)
     missing = fields.List(fields.String(), metadata={"description": "what still stops submission"})
     updated_at = fields.DateTime(allow_none=True)
     updated_by = fields.String(allow_none=True)
@@ -154,7 +165,7 @@ class AssessmentOut(Schema):
     latest_return = fields.Dict(allow_none=True)
 
 
-class ReportOut(Schema):
+class QaReportOut(Schema):
     review_id = fields.Integer()
     reference = fields.String()
     overall_rating = fields.String()
@@ -196,8 +207,13 @@ class HighProfileQueryOut(Schema):
     decision_reason = fields.String(allow_none=True)
 
 
+class HighProfileQueryItem(HighProfileQueryOut):
+    """The same shape, named apart: api/openapi.py registers a response schema by name and
+    would otherwise collide with the copy the marshmallow plugin registers for the list."""
+
+
 class HighProfileQueryList(Schema):
-    items = fields.List(fields.Nested(HighProfileQueryOut))
+    items = fields.List(fields.Nested(HighProfileQueryItem))
 
 
 class HighProfileQueryFilter(StrictSchema):

@@ -294,6 +294,11 @@ def _notify_allocated_inspector(session: Session, review: Review, actor, data: d
 
 
 def _dispatch_after_commit(notification: Notification) -> None:
+    from flask import has_app_context
+
+    if not has_app_context():  # a script or test without the application: the sweep sends it
+        log.info("notification %s recorded; no application to hand it to a worker", notification.id)
+        return
     send_to_worker(notification.id)
 
 

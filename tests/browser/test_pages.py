@@ -10,7 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from sfoflow.workflows import lifecycle as lc
-from tests.browser.factories import allocate, register, select_for_hmip
+from tests.browser.factories import allocate, register, select_for_hmip, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -231,6 +231,23 @@ def test_admin_sends_a_test_task_from_the_status_page(browser, make_user):
     submit(browser, find(browser, "#send-test-task"))
     first = browser.find_elements(By.CSS_SELECTOR, "#health-checks tbody tr")[0]
     assert "Waiting for a worker" in first.text or "Done" in first.text  # a worker may already be running
+
+
+@pytest.mark.worker
+def test_a_task_sent_from_the_page_is_run_by_a_real_worker(browser, make_user, celery_worker):
+    admin, _ = make_user(lc.ADMIN)
+    sign_in(browser, admin)
+    go(browser, "/admin/status")
+    submit(browser, find(browser, "#send-test-task"))
+
+    def done():
+        browser.find_element(By.ID, "refresh").click()  # what a person would do: refresh the page
+        result = browser.find_elements(By.CSS_SELECTOR, "#health-checks tbody tr")[0].text
+        return result if "Done by" in result else None
+
+    result = wait_for(done, 60, interval=1)
+    assert result, f"no worker ran the task:\n{celery_worker.log()[-2000:]}"
+    assert "sfoflow-test-" in result  # the test worker's name (tests/worker.py), as recorded by the task
 
 
 def test_review_page_screenshot(browser, make_user, session):

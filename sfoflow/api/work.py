@@ -1,0 +1,65 @@
+"""Work lists: the inspector's tasks, the managers' open QA (JSON or CSV), workload, timeliness."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response, jsonify, request
+
+from .. import db_session
+from ..schemas import deadlines as s
+from ..services import work
+from ..working_days import london_today
+from ..workflows import lifecycle as lc
+from . import bp
+from .auth import current_user, require
+from .openapi import doc
+
+WATCHERS = (lc.MANAGER, lc.CENTRAL_TEAM)
+
+
+@bp.get("/tasks")
+@require(lc.INSPECTOR)
+@doc("Your open reviews, soonest due first, with working days left, markers and the actions you can take",
+     response=s.TaskList, tags=["work"])
+def tasks():
+    today = london_today()
+    return jsonify({"today": today, "items": work.task_list(db_session(), current_user(), today)})
+
+
+@bp.get("/open-qa")
+@require(*WATCHERS)
+@doc("Every open QA, overdue first, with counts; filter by overdue, due within N working days, region, "
+     "inspector, unallocated; ?format=csv for a spreadsheet", query=s.OpenQaFilter, response=s.OpenQaOut,
+     tags=["work"])
+def open_qa():
+    f = s.OpenQaFilter().load(request.args.to_dict())
+    result = work.open_qa(db_session(), f)
+    if f["format"] == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(work.open_qa_csv_rows(result))
+        return Response(buffer.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="open-qa-{result["today"].isoformat()}.csv"'})
+    return jsonify(result)
+
+
+@bp.get("/workload")
+@require(*WATCHERS)
+@doc("Open QA held by each active inspector against their capacity", response=s.WorkloadOut, tags=["work"])
+def workload():
+    today = london_today()
+    return jsonify({"today": today, "items": work.workload(db_session(), today)})
+
+
+@bp.get("/timeliness")
+@require(*WATCHERS)
+@doc("Share of QA reports sent on or before the original due date (15 working days from receipt), by month "
+     "of that date and by region; default: the last 12 months", query=s.TimelinessFilter,
+     response=s.TimelinessOut, tags=["work"])
+def timeliness():
+    f = s.TimelinessFilter().load(request.args.to_dict())
+    today = london_today()
+    last = f.get("to") or today
+    first = f.get("from_") or date(last.year - 1, last.month, 1)
+    return jsonify(work.timeliness(db_session(), first, last, today))

@@ -1,0 +1,471 @@
+"""The QA form, the manager's sign-off, the report page and high-profile queries.
+
+The inspector works through the form; it autosaves (assessment.js posts the changed fields to
+``autosave``) and works without JavaScript too (the "Save draft" button posts the whole form).
+Validation is the service's: the same framework-built schema as the API.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from .. import db_session
+from ..assessment.framework import Framework
+from ..db import transaction
+from ..models.assessment import NotificationAttachment
+from ..schemas.assessment import HighProfileDecisionIn, HighProfileQueryIn, flat_errors
+from ..services import assessment as svc
+from ..services import high_profile_queries as hpq
+from ..services import lifecycle, qa_reports, reviews
+from ..services.calendar import get_calendar
+from ..services.errors import Conflict, NotFound, ServiceError
+from ..services.views import review_view
+from ..working_days import london_today
+from ..workflows import lifecycle as lc
+from .auth import roles_required
+from .display import LONDON, london_time
+from .forms import STALE, FormErrors
+
+bp = Blueprint("assessment", __name__)
+NAV = [{"endpoint": "assessment.query_queue", "text": "High-profile queries", "order": 40,
+        "roles": [lc.CENTRAL_TEAM]}]
+READERS = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
+SAVED_ELSEWHERE = ("This QA was saved from another tab or device after you opened this page. The page shows "
+                   "what you entered here, which has not been saved: save again to keep it (it will replace "
+                   "the other changes), or reload the page to see them.")
+
+
+# --- form fields <-> the draft payload -------------------------------------------------------
+
+def fid(item_id: str) -> str:
+    """An id safe in a URL fragment and a CSS selector: "1.1.a" -> "1-1-a"."""
+    return item_id.replace(".", "-")
+
+
+def form_payload(framework: Framework, form) -> dict:
+    """The whole form as a draft payload: a blank field clears what was saved."""
+    answers = {}
+    for item in framework.all_items():
+        answer = (form.get(f"answer-{item.id}") or "").strip() or None
+        entry = {"answer": answer}
+        if item.is_yes_no:
+            entry["note"] = (form.get(f"note-{item.id}") or "").strip() or None
+        answers[item.id] = entry
+    sids = framework.standard_ids()
+    return {
+        "version": form.get("version"),
+        "answers": answers,
+        "ratings": {sid: form.get(f"rating-{sid}") or None for sid in sids},
+        "feedback": {sid: (form.get(f"feedback-{sid}") or "").strip() or None for sid in sids},
+        "summary": (form.get("summary") or "").strip() or None,
+    }
+
+
+def field_id(path: str) -> str:
+    """The input a flattened error path is about: "answers.1.1.a.answer" -> "answer-1-1-a"."""
+    head, _, rest = path.partition(".")
+    if head == "answers" and rest:
+        item, _, part = rest.rpartition(".") if rest.endswith((".answer", ".note")) else (rest, "", "answer")
+        return f"{'note' if part == 'note' else 'answer'}-{fid(item)}"
+    if head in ("ratings", "feedback") and rest:
+        return f"{'rating' if head == 'ratings' else 'feedback'}-{rest}"
+    return {"summary": "summary", "version": "save-draft"}.get(head, "qa-form")
+
+
+def schema_errors(framework: Framework, exc: ValidationError) -> FormErrors:
+    errors = FormErrors()
+    for path, reasons in flat_errors(exc.messages).items():
+        target = field_id(path)
+        label = _label_for(framework, path)
+        for reason in reasons:
+            errors.add(target, f"{label}: {reason}")
+    return errors
+
+
+def _label_for(framework: Framework, path: str) -> str:
+    head, _, rest = path.partition(".")
+    if head == "answers":
+        item_id = rest.rsplit(".", 1)[0] if rest.endswith((".answer", ".note")) else rest
+        if framework.has_item(item_id):
+            item = framework.item(item_id)
+            return f"{item.reference} “{item.text}”" + (" (evidence)" if path.endswith(".note") else "")
+        return f"Item {item_id}"
+    if head in ("ratings", "feedback"):
+        try:
+            s = framework.standard(rest)
+            return f"Standard {s.number} ({s.title}) {'rating' if head == 'ratings' else 'feedback'}"
+        except KeyError:
+            return f"Standard {rest}"
+    return head.capitalize()
+
+
+def missing_errors(framework: Framework, messages: list[str]) -> FormErrors:
+    """The refusal's reasons, each linked to the input it is about (they are in form order)."""
+    prefixes = []
+    for item in framework.all_items():
+        ref = item.reference + (":" if item.reference == "Information section" else "")
+        prefixes.append((f"{ref} “{item.text}”", f"answer-{fid(item.id)}"))
+    prefixes.sort(key=lambda p: len(p[0]), reverse=True)
+    errors = FormErrors()
+    for message in messages:
+        target = "qa-form"
+        for prefix, input_id in prefixes:
+            if message.startswith(prefix):
+                target = input_id
+                break
+        else:
+            for s in framework.standards:
+                if message.startswith(f"Standard {s.id} (") or message.startswith(f"Standard {s.id}:"):
+                    target = f"feedback-{s.id}" if "feedback" in message else f"rating-{s.id}"
+                    break
+            if "summary" in message:
+                target = "summary"
+        errors.add(target, message[0].upper() + message[1:])
+    return errors
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+def _review(review_id: int):
+    session = db_session()
+    review = reviews.get_visible(session, review_id, current_user)
+    svc.require_read(review, current_user)
+    return session, review
+
+
+def qa_links(review_id: int) -> list[dict]:
+    """Links to this review's QA for the review page (reviews/detail.html includes them)."""
+    if not current_user.is_authenticated or current_user.role not in READERS:
+        return []
+    session = db_session()
+    try:
+        review = reviews.get_visible(session, review_id, current_user)
+    except NotFound:
+        return []
+    if not svc.can_read(review, current_user):
+        return []
+    links = []
+    assessment = svc.get(session, review)
+    form_url = url_for("assessment.form", review_id=review_id)
+    if assessment is None:
+        if review.state == lc.ALLOCATED and review.inspector_id == current_user.id:
+            links.append({"id": "qa-start-link", "text": "Start the QA", "href": form_url})
+    elif svc.can_edit(review, current_user):
+        links.append({"id": "qa-form-link", "text": "Continue the QA", "href": form_url})
+    elif current_user.role == lc.MANAGER and review.state == lc.AWAITING_SIGN_OFF:
+        links.append({"id": "qa-sign-off-link", "text": "Read the QA and sign it off", "href": form_url})
+    else:
+        links.append({"id": "qa-read-link", "text": "Read the QA", "href": form_url})
+    report = qa_reports.get(session, review)
+    if report is not None:
+        links.append({"id": "qa-report-link", "text": "Read the QA report",
+                      "href": url_for("assessment.report", review_id=review_id),
+                      "status": {"on_time": report.on_time, "sent": london_time(report.sent_at),
+                                 "to": report.sent_to, "rating": report.content["overall_rating_label"]}})
+    return links
+
+
+@bp.app_context_processor
+def _globals():
+    return {"qa_links": qa_links}
+
+
+def render_form(review_id: int, *, errors: FormErrors | None = None, values: dict | None = None,
+                status: int = 200, version: int | None = None, section_errors: dict | None = None):
+    session, review = _review(review_id)
+    assessment = svc.get(session, review)
+    view = review_view(review, get_calendar(session), london_today(), current_user)
+    if assessment is None:
+        if review.state == lc.ALLOCATED and review.inspector_id == current_user.id:
+            return render_template("assessment/start.html", title=f"Start the QA of {review.reference}",
+                                   review=view), status
+        raise NotFound("the QA of this review has not been started")
+    framework = svc.framework_for(assessment)
+    a = svc.view(session, review, assessment, current_user)
+    if values is None:
+        values = {"answers": a["answers"], "ratings": a["ratings"], "feedback": a["feedback"],
+                  "summary": a["summary"]}
+    return render_template(
+        "assessment/form.html", title=f"QA of review {review.reference}", review=view, fw=framework, a=a,
+        values=values, version=version if version is not None else a["version"], errors=errors or FormErrors(),
+        fid=fid, editable=a["editable"], saved_at=_saved_text(assessment.updated_at, a["updated_by"]),
+        can_sign_off=current_user.role == lc.MANAGER and review.state == lc.AWAITING_SIGN_OFF,
+        queries=[hpq.view(q) for q in hpq.for_review(session, review)],
+        can_query=hpq.can_raise(review, current_user) and hpq.open_query(session, review) is None,
+        report=qa_reports.get(session, review), form=request.form if errors else {},
+        section_errors=section_errors or {},
+    ), status
+
+
+def _saved_text(at, who) -> str:
+    return f"Last saved {london_time(at)}" + (f" by {who}" if who else "")
+
+
+@bp.get("/reviews/<int:review_id>/qa")
+@roles_required(*READERS)
+def form(review_id: int):
+    return render_form(review_id)
+
+
+@bp.post("/reviews/<int:review_id>/qa/start")
+@roles_required(lc.INSPECTOR)
+def start(review_id: int):
+    session = db_session()
+    try:
+        with transaction(session):
+            review = reviews.get_visible(session, review_id, current_user, for_update=True)
+            lifecycle.apply_action(session, review, "start", current_user, version=_int(request.form.get("version")))
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        flash(STALE if exc.extra.get("code") == "stale" else exc.message[0].upper() + exc.message[1:], "error")
+        return redirect(url_for("pages.review_page", review_id=review_id))
+    flash("QA started. Your answers save as you go.", "success")
+    return redirect(url_for("assessment.form", review_id=review_id))
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@bp.post("/reviews/<int:review_id>/qa")
+@roles_required(lc.INSPECTOR)
+def save(review_id: int):
+    """Without JavaScript: "Save draft" and "Submit QA" post the whole form here."""
+    session, review = _review(review_id)
+    assessment = svc.get(session, review)
+    if assessment is None:
+        raise NotFound("the QA of this review has not been started")
+    framework = svc.framework_for(assessment)
+    payload = form_payload(framework, request.form)
+    values = {k: payload[k] for k in ("answers", "ratings", "feedback", "summary")}
+    try:
+        with transaction(session):
+            assessment = svc.save_draft(session, reviews.get_visible(session, review_id, current_user),
+                                        current_user, payload)
+    except ValidationError as exc:
+        return render_form(review_id, errors=schema_errors(framework, exc), values=values, status=422,
+                           version=_int(payload["version"]))
+    except Conflict as exc:
+        errors = FormErrors()
+        if exc.extra.get("code") == "stale":
+            errors.add("save-draft", SAVED_ELSEWHERE)
+            current = svc.get(db_session(), review)
+            return render_form(review_id, errors=errors, values=values, status=409, version=current.version)
+        errors.add("qa-form", exc.message[0].upper() + exc.message[1:])
+        return render_form(review_id, errors=errors, status=409)
+    if request.form.get("intent") != "submit":
+        flash(f"Draft saved at {_clock(assessment.updated_at)}.", "success")
+        return redirect(url_for("assessment.form", review_id=review_id))
+    return _submit(review_id, framework)
+
+
+def _submit(review_id: int, framework: Framework):
+    session = db_session()
+    try:
+        with transaction(session):
+            review = reviews.get_visible(session, review_id, current_user, for_update=True)
+            lifecycle.apply_action(session, review, "submit", current_user, version=None)
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        reasons = exc.extra.get("reasons") or [exc.message]
+        errors = missing_errors(framework, reasons)
+        return render_form(review_id, errors=errors, status=exc.status)
+    if review.state == lc.FEEDBACK_SENT:
+        flash(f"QA submitted. The report for review {review.reference} has been sent to the local SFO review team.",
+              "success")
+    else:
+        flash(f"QA submitted for sign-off. Review {review.reference} is now awaiting sign-off.", "success")
+    return redirect(url_for("pages.review_page", review_id=review_id))
+
+
+def _clock(at) -> str:
+    from datetime import timezone
+
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(LONDON).strftime("%H:%M:%S")
+
+
+@bp.post("/reviews/<int:review_id>/qa/autosave")
+@login_required
+def autosave(review_id: int):
+    """The form's background save: JSON in (the changed fields), JSON out. CSRF token in the
+    X-CSRFToken header."""
+    session = db_session()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify({"message": "expected a JSON object"}), 400
+    try:
+        with transaction(session):
+            review = reviews.get_visible(session, review_id, current_user)
+            assessment = svc.save_draft(session, review, current_user, body)
+    except ValidationError as exc:
+        fields = flat_errors(exc.messages)
+        return jsonify({"message": "Not saved: " + "; ".join(f"{k}: {v[0]}" for k, v in fields.items()),
+                        "fields": fields}), 422
+    except ServiceError as exc:
+        message = SAVED_ELSEWHERE if exc.extra.get("code") == "stale" else exc.message
+        return jsonify({"message": message, "code": exc.extra.get("code")}), exc.status
+    a = svc.view(session, review, assessment, current_user)
+    return jsonify({"version": a["version"], "saved_at": _clock(assessment.updated_at),
+                    "saved_text": _saved_text(assessment.updated_at, a["updated_by"]),
+                    "balances": a["balances"], "overall_rating_label": a["overall_rating_label"],
+                    "overall_score": a["overall_score"], "missing": len(a["missing"])})
+
+
+# --- sign-off -----------------------------------------------------------------------------------
+
+@bp.post("/reviews/<int:review_id>/qa/sign-off/<decision>")
+@roles_required(lc.MANAGER)
+def sign_off(review_id: int, decision: str):
+    if decision not in ("approve", "return"):
+        abort(404)
+    session = db_session()
+    reason = (request.form.get("reason") or "").strip() or None
+    data = {"reason": reason} if decision == "return" else {}
+    try:
+        with transaction(session):
+            review = reviews.get_visible(session, review_id, current_user, for_update=True)
+            lifecycle.apply_action(session, review, decision, current_user,
+                                   version=_int(request.form.get("version")), data=data)
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        errors = FormErrors()
+        if exc.extra.get("code") == "stale":
+            errors.add(f"sign-off-{decision}", STALE)
+        for r in exc.extra.get("reasons") or ([] if exc.extra.get("code") == "stale" else [exc.message]):
+            if r == "reason is required":
+                errors.add("return-reason", "Enter your comments for the inspector")
+            else:
+                errors.add(f"sign-off-{decision}", r[0].upper() + r[1:])
+        return render_form(review_id, errors=errors, status=exc.status)
+    if decision == "approve":
+        flash(f"Approved. The QA report for review {review.reference} has been sent to the local SFO review team.",
+              "success")
+    else:
+        flash(f"Returned to the inspector with your comments. Review {review.reference} is back in QA.", "success")
+    return redirect(url_for("pages.review_page", review_id=review_id))
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+def _report(review_id: int):
+    session, review = _review(review_id)
+    report = qa_reports.get(session, review)
+    if report is None:
+        raise NotFound("no QA report has been sent for this review")
+    return review, report
+
+
+@bp.get("/reviews/<int:review_id>/qa/report")
+@roles_required(*READERS)
+def report(review_id: int):
+    review, rep = _report(review_id)
+    return render_template("assessment/report.html", title=f"QA report: {review.reference}", review=review,
+                           report=rep, sent=london_time(rep.sent_at))
+
+
+@bp.get("/reviews/<int:review_id>/qa/report.pdf")
+@roles_required(*READERS)
+def report_pdf(review_id: int):
+    _review_, rep = _report(review_id)
+    return Response(rep.pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{rep.pdf_filename}"'})
+
+
+@bp.get("/outbox/attachments/<int:attachment_id>")
+@roles_required(lc.ADMIN)
+def outbox_attachment(attachment_id: int):
+    """A file sent with an email, as the outbox shows it (admins read the outbox)."""
+    item = db_session().get(NotificationAttachment, attachment_id)
+    if item is None:
+        abort(404)
+    return Response(item.content, mimetype=item.content_type,
+                    headers={"Content-Disposition": f'attachment; filename="{item.filename}"'})
+
+
+def attachments_for(notification_id: int) -> list[dict]:
+    """For the outbox page: the files sent with one email."""
+    rows = db_session().scalars(select(NotificationAttachment)
+                                .where(NotificationAttachment.notification_id == notification_id)
+                                .order_by(NotificationAttachment.id))
+    return [{"id": r.id, "filename": r.filename, "size": len(r.content),
+             "href": url_for("assessment.outbox_attachment", attachment_id=r.id)} for r in rows]
+
+
+@bp.app_context_processor
+def _outbox_globals():
+    return {"attachments_for": attachments_for}
+
+
+# --- high-profile queries -------------------------------------------------------------------------
+
+@bp.post("/reviews/<int:review_id>/qa/high-profile-query")
+@roles_required(lc.INSPECTOR)
+def raise_query(review_id: int):
+    session = db_session()
+    errors = FormErrors()
+    raw = {"reason": (request.form.get("reason") or "").strip()}
+    try:
+        body = HighProfileQueryIn().load(raw)
+    except ValidationError:
+        errors.add("hpq-reason", "Enter why you think the high-profile status should change")
+        return render_form(review_id, errors=errors, status=422)
+    try:
+        with transaction(session):
+            review = reviews.get_visible(session, review_id, current_user)
+            hpq.raise_query(session, review, current_user, body["reason"])
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        errors.add("hpq-reason", exc.message[0].upper() + exc.message[1:])
+        return render_form(review_id, errors=errors, status=exc.status)
+    flash("Your query has been sent to the central team, who decide a case's high-profile status.", "success")
+    return redirect(url_for("assessment.form", review_id=review_id) + "#high-profile-query")
+
+
+def _queue(errors: FormErrors | None = None, status: int = 200, failed: int | None = None):
+    session = db_session()
+    return render_template("assessment/queries.html", title="High-profile queries",
+                           open_queries=[hpq.view(q) for q in hpq.listing(session, hpq.OPEN)],
+                           decided=[hpq.view(q) for q in hpq.listing(session, "all") if q.status != hpq.OPEN][-20:],
+                           errors=errors or FormErrors(), failed=failed,
+                           form=request.form if errors else {}), status
+
+
+@bp.get("/high-profile-queries")
+@roles_required(lc.CENTRAL_TEAM)
+def query_queue():
+    return _queue()
+
+
+@bp.post("/high-profile-queries/<int:query_id>/decision")
+@roles_required(lc.CENTRAL_TEAM)
+def decide_query(query_id: int):
+    session = db_session()
+    errors = FormErrors()
+    raw = {k: (request.form.get(k) or "").strip() for k in ("decision", "reason")}
+    try:
+        body = HighProfileDecisionIn().load({k: v for k, v in raw.items() if v})
+    except ValidationError as exc:
+        if "decision" in exc.messages:
+            errors.add(f"decision-{query_id}", "Select whether to accept or reject the query")
+        if "reason" in exc.messages:
+            errors.add(f"reason-{query_id}", "Enter the reason for your decision")
+        return _queue(errors, 422, query_id)
+    try:
+        with transaction(session):
+            query = hpq.get(session, query_id)
+            hpq.decide(session, query, current_user, body["decision"], body["reason"])
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        errors.add(f"decision-{query_id}", exc.message[0].upper() + exc.message[1:])
+        return _queue(errors, exc.status, query_id)
+    flash(f"Query on review {query.review.reference} {query.status}.", "success")
+    return redirect(url_for("assessment.query_queue"))

@@ -1,0 +1,30 @@
+from tests.browser.test_assessment_browser import *  # noqa
+
+def test_screens(browser, session, make_user):
+    central, _ = make_user("central_team", name="Cara Central")
+    inspector, _ = make_user("inspector", name="Ivy Inspector")
+    manager, _ = make_user("manager", name="Max Manager")
+    review = register(session, central, reference="SFO/2024/0778", received_on=london_today().isoformat())
+    allocate(session, review, central, inspector, manager)
+    sign_in(browser, inspector)
+    go(browser, f"/reviews/{review.id}")
+    browser.save_screenshot("/tmp/s1_review.png")
+    submit(browser, find(browser, "#qa-start-link"))
+    browser.save_screenshot("/tmp/s2_start.png")
+    submit(browser, find(browser, "#start-qa"))
+    for item in list(FW.all_items())[:20]:
+        if item.is_yes_no:
+            click(browser, find(browser, f"#answer-{fid(item.id)}"))
+    click(browser, find(browser, "#answer-1-1-e-2"))
+    wait_saved(browser)
+    browser.execute_script("window.scrollTo(0,0)")
+    browser.save_screenshot("/tmp/s3_form_top.png")
+    el = find(browser, "#kq-1-1")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", el)
+    browser.save_screenshot("/tmp/s4_kq.png")
+    el = find(browser, "#balance-std-1")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", el)
+    browser.save_screenshot("/tmp/s5_std.png")
+    submit(browser, find(browser, "#submit-qa"))
+    browser.execute_script("window.scrollTo(0,0)")
+    browser.save_screenshot("/tmp/s6_errors.png")

@@ -259,3 +259,26 @@ ENTRIES[("POST", "/api/v1/inspectors/<int:inspector_id>/conflicts")] = Entry(
 ENTRIES[("DELETE", "/api/v1/inspectors/<int:inspector_id>/conflicts/<int:conflict_id>")] = Entry(
     "/api/v1/inspectors/{owner}/conflicts/{conflict}", expect(central_team=403, inspector=403, manager=204, admin=204),
     setup=_conflict)
+
+
+def _attachment(session, world):
+    from datetime import date
+
+    from sfoflow.models.assessment import NotificationAttachment
+    from sfoflow.models.notifications import Notification
+
+    note = Notification(dedupe_key=f"qa_report:r{world['review']}", kind="qa_report", review_id=world["review"],
+                        key_day=date(2023, 5, 22), recipient_email="sfo.london@example.org", subject="QA report",
+                        body="attached", status="pending", attempts=0)
+    session.add(note)
+    session.flush()
+    item = NotificationAttachment(notification_id=note.id, filename="qa-report.pdf",
+                                  content_type="application/pdf", content=b"%PDF-1.4 test")
+    session.add(item)
+    session.commit()
+    return {"attachment": item.id}
+
+
+ENTRIES[("GET", "/api/v1/outbox/attachments/<int:attachment_id>")] = Entry(
+    "/api/v1/outbox/attachments/{attachment}", expect(central_team=403, inspector=403, manager=403, admin=200),
+    setup=_attachment)

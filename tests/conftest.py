@@ -77,12 +77,14 @@ def app(settings, database):
 
 def truncate(database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    # DELETE, children first: on tables this small it takes milliseconds where PostgreSQL's
+    # TRUNCATE of every table takes about half a second (it swaps each table's files).
     with database.engine.begin() as conn:
-        if database.dialect == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(text(f'DELETE FROM "{t}"'))
+        for t in tables:
+            conn.execute(text(f'DELETE FROM "{t}"'))
+        if database.dialect == "postgresql":  # ids start again at 1, as TRUNCATE ... RESTART IDENTITY did
+            conn.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+                              "FROM pg_sequences WHERE schemaname = current_schema()"))
 
 
 @pytest.fixture(autouse=True)

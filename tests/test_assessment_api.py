@@ -160,3 +160,36 @@ def test_openapi_documents_the_assessment_routes(client):
                  "/api/v1/reviews/{review_id}/high-profile-queries"):
         assert path in paths, path
     assert "AssessmentOut" in spec["components"]["schemas"]
+
+
+def test_the_outbox_lists_the_report_pdf_and_serves_it(client, session, people, database):
+    from sfoflow.models.assessment import QaReport
+    from sfoflow.notify import delivery
+    from sfoflow.notify.senders import OutboxSender
+    from sfoflow.services import settings
+
+    inspector, itok = people["inspector"]
+    _, atok = people["admin"]
+    settings.set_value(session, "sign_off_required", False)
+    session.commit()
+    review = make_review(session, state="allocated", inspector=inspector, reference="SFO/2023/0600")
+    act(client, itok, review.id, "start")
+    url = f"/api/v1/reviews/{review.id}/assessment"
+    version = call(client, "GET", url, itok).json["version"]
+    assert call(client, "PATCH", url, itok, complete_payload(FW, version)).status_code == 200
+    assert act(client, itok, review.id, "submit").json["state"] == "feedback_sent"  # sign-off off: sent
+
+    with database.session() as s:
+        report = s.query(QaReport).filter_by(review_id=review.id).one()
+        policy = delivery.policy_from(settings.all_settings(s))
+        s.commit()
+        assert delivery.deliver(s, report.notification_id, OutboxSender(), policy).result == "delivered"
+
+    outbox = call(client, "GET", "/api/v1/outbox", atok).json["items"]
+    mine = [m for m in outbox if m["recipient"] == "sfo.london@example.org"]
+    assert len(mine) == 1
+    (attachment,) = mine[0]["attachments"]
+    assert attachment["filename"] == "qa-report-SFO-2023-0600.pdf" and attachment["size"] == len(report.pdf)
+    got = call(client, "GET", attachment["url"], atok)
+    assert got.status_code == 200 and got.mimetype == "application/pdf" and got.data == report.pdf
+    assert call(client, "GET", attachment["url"], itok).status_code == 403

@@ -293,21 +293,24 @@ def test_sweep_candidates_use_the_state_due_on_index_on_postgresql(database, ses
     assert "ix_reviews_state_due_on" in plan, plan
 
 
+def hand_over(ids):
+    return list(ids), None
+
+
 # --- handing to workers ------------------------------------------------------------------------------------
 
 def test_deliverable_notifications_are_handed_over_once_and_again_when_a_lease_expires(session, people):
     review = selected_review(session, due_on=D(2023, 5, 22))
     allocate(session, review, people["inspectors"][0], people["central"][0], on=D(2023, 5, 2))
-    sent = []
     now = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
-    first = sweep(session, D(2023, 5, 15), now=now, dispatch=sent.append)
+    first = sweep(session, D(2023, 5, 15), now=now, dispatch=hand_over)
     new_ids = {n.id for n in recorded(session) if n.kind != "allocated"}
     assert new_ids and new_ids <= set(first.dispatched)
     # a second sweep a minute later does not hand them over again: they are in flight
-    again = sweep(session, D(2023, 5, 15), now=now + timedelta(minutes=1), dispatch=sent.append)
+    again = sweep(session, D(2023, 5, 15), now=now + timedelta(minutes=1), dispatch=hand_over)
     assert not (set(again.dispatched) & new_ids)
     # nobody took them for longer than a lease: they are handed over again
-    later = sweep(session, D(2023, 5, 15), now=now + timedelta(minutes=6), dispatch=sent.append)
+    later = sweep(session, D(2023, 5, 15), now=now + timedelta(minutes=6), dispatch=hand_over)
     assert new_ids <= set(later.dispatched)
 
 
@@ -315,15 +318,14 @@ def test_with_the_broker_down_nothing_is_marked_in_flight(session, people):
     review = selected_review(session, due_on=D(2023, 5, 22))
     allocate(session, review, people["inspectors"][0], people["central"][0], on=D(2023, 5, 2))
 
-    def broker_down(_id):
-        raise ConnectionRefusedError("broker down")
+    def broker_down(ids):
+        return [], "ConnectionRefusedError: broker down"
 
     report = sweep(session, D(2023, 5, 15), dispatch=broker_down)
     assert report.dispatched == [] and "broker down" in report.dispatch_error
     reminder = recorded(session, "reminder")[0]
     assert reminder.dispatched_at is None and reminder.status == "pending"
-    sent = []
-    assert reminder.id in sweep(session, D(2023, 5, 15), dispatch=sent.append).dispatched
+    assert reminder.id in sweep(session, D(2023, 5, 15), dispatch=hand_over).dispatched
 
 
 # --- the command ---------------------------------------------------------------------------------------------

@@ -152,3 +152,16 @@ def decide_query(query_id: int):
         query = hpq.get(session, query_id)
         hpq.decide(session, query, current_user(), body["decision"], body["reason"])
     return jsonify(hpq.view(query))
+
+
+@bp.get("/outbox/attachments/<int:attachment_id>")
+@require(lc.ADMIN)
+@doc("A file sent with an outbox email (the QA report PDF), as listed in the outbox", tags=["notifications"])
+def outbox_attachment(attachment_id: int):
+    from ..models.assessment import NotificationAttachment
+
+    item = db_session().get(NotificationAttachment, attachment_id)
+    if item is None:
+        raise NotFound(f"no attachment {attachment_id}")
+    return Response(item.content, mimetype=item.content_type,
+                    headers={"Content-Disposition": f'attachment; filename="{item.filename}"'})

@@ -5,7 +5,7 @@ from flask import jsonify, request
 
 from .. import db_session
 from ..db import transaction
-from ..notify import delivery
+from ..notify import attachments, delivery
 from ..schemas import deadlines as s
 from ..services import notifications, settings
 from ..services.errors import Conflict
@@ -57,6 +57,8 @@ def outbox():
     f = s.PageQuery().load(request.args.to_dict())
     per_page = _per_page(session, f["per_page"])
     items, total = notifications.outbox_page(session, page_no=f["page"], per_page=per_page)
+    files = attachments.summaries(session, [m.notification_id for m in items])  # e.g. the QA report PDF
     return jsonify({"items": [{"id": m.id, "notification_id": m.notification_id, "recipient": m.recipient,
-                               "subject": m.subject, "body": m.body, "sent_at": m.sent_at} for m in items],
+                               "subject": m.subject, "body": m.body, "sent_at": m.sent_at,
+                               "attachments": files.get(m.notification_id, [])} for m in items],
                     "page": f["page"], "per_page": per_page, "total": total})

@@ -50,6 +50,7 @@ KINDS = {
     OVERDUE: "Overdue escalation",
     UNALLOCATED: "Unallocated alert",
     DIGEST: "Daily digest",
+    "qa_report": "QA report to the local SFO review team",  # recorded by services.qa_reports
 }
 
 # Who a notification is for: the review's inspector, or everyone active in a role.

@@ -25,3 +25,22 @@ def attach(email: EmailMessage, attachments: list[NotificationAttachment]) -> Em
         email.add_attachment(item.content, maintype=maintype, subtype=subtype or "octet-stream",
                              filename=item.filename)
     return email
+
+
+def summaries(session: Session, notification_ids: list[int]) -> dict[int, list[dict]]:
+    """For listing the outbox: each notification's files (name, type, size; not the bytes), in
+    one query."""
+    from sqlalchemy import func
+
+    if not notification_ids:
+        return {}
+    rows = session.execute(
+        select(NotificationAttachment.id, NotificationAttachment.notification_id, NotificationAttachment.filename,
+               NotificationAttachment.content_type, func.length(NotificationAttachment.content))
+        .where(NotificationAttachment.notification_id.in_(notification_ids))
+        .order_by(NotificationAttachment.id))
+    out: dict[int, list[dict]] = {}
+    for aid, nid, filename, content_type, size in rows:
+        out.setdefault(nid, []).append({"id": aid, "filename": filename, "content_type": content_type,
+                                        "size": size, "url": f"/api/v1/outbox/attachments/{aid}"})
+    return out

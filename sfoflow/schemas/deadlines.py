@@ -264,6 +264,8 @@ class OutboxOut(StrictSchema):
     subject = fields.String()
     body = fields.String()
     sent_at = fields.DateTime()
+    attachments = fields.List(fields.Dict(), metadata={"description": "files sent with it: id, filename, "
+                                                                      "content_type, size, url"})
 
 
 class OutboxPage(PageSchema):

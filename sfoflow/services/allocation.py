@@ -92,6 +92,21 @@ def suggest(session: Session, review: Review, today: date | None = None) -> core
                                   get_calendar(session), require_senior=_require_senior(session))
 
 
+def suggest_many(session: Session, reviews: list[Review], today: date | None = None) -> dict[int, core.Suggestion]:
+    """Suggestions for several reviews from one read of the inspectors (for the allocation page).
+    Each is computed alone: allocating one changes the others' answer only after it is saved."""
+    people, calendar = candidates(session), get_calendar(session)
+    today, senior = today or london_today(), _require_senior(session)
+    return {r.id: core.suggest_inspector(people, review_facts(r), today, calendar, require_senior=senior)
+            for r in reviews}
+
+
+def awaiting_allocation(session: Session) -> list[Review]:
+    """Reviews selected for HMIP and not yet allocated, soonest due first."""
+    return list(session.scalars(select(Review).where(Review.state == lc.SELECTED_FOR_HMIP)
+                                .order_by(Review.due_on, Review.id)))
+
+
 def candidate_view(c: core.Candidate) -> dict:
     return {"id": c.id, "name": c.name, "capacity": c.capacity, "open_qas": c.open_qas, "spare": c.spare,
             "is_senior": c.is_senior}

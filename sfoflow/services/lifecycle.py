@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import MANYTOONE, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..models import Review, User
@@ -79,9 +79,10 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     audit.record(session, review=review, actor=actor, action=action, from_state=from_state,
                  to_state=decision.to_state, reason=data.get("reason"), details=details)
     flush_or_conflict(session)
-    # Effects set foreign keys (allocation sets inspector_id); sessions keep loaded objects
-    # after commit, so reload relationships on next use rather than show the old inspector.
-    session.expire(review, [rel.key for rel in sa_inspect(Review).relationships])
+    # Effects set foreign keys (allocation sets inspector_id) and sessions keep loaded objects
+    # after commit: reload the review's many-to-one relationships on next use, or the response
+    # shows the previous inspector.
+    session.expire(review, [rel.key for rel in sa_inspect(Review).relationships if rel.direction is MANYTOONE])
     return review
 
 

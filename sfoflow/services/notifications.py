@@ -70,14 +70,27 @@ def review_link(review_id: int) -> str:
     return f"{base_url()}/reviews/{review_id}"
 
 
-def send_to_worker(notification_id: int) -> None:
-    """Hand a notification to a Celery worker through this application's broker."""
+def send_to_worker(ids: int | list[int]) -> tuple[list[int], str | None]:
+    """Hand notifications (one id or a list) to Celery workers through this application's
+    broker, over one connection. Returns (ids handed over, error or None). A broker that is down
+    fails at once, not after kombu's retries: the rows stay pending and the next sweep hands
+    them over."""
     from flask import current_app, has_app_context
 
+    ids = [ids] if isinstance(ids, int) else list(ids)
     if not has_app_context():
-        raise RuntimeError("no application context: the sweep will send it")
-    # retry=False: with the broker down, fail at once; the row stays pending for the sweep.
-    current_app.extensions["celery"].send_task(DELIVER_TASK, args=[notification_id], retry=False)
+        return [], "no application context"
+    celery = current_app.extensions["celery"]
+    sent: list[int] = []
+    try:
+        with celery.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=0, timeout=2)
+            for nid in ids:
+                celery.send_task(DELIVER_TASK, args=[nid], connection=conn, retry=False)
+                sent.append(nid)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep catches up
+        return sent, f"{type(exc).__name__}: {exc}"
+    return sent, None
 
 
 # --- the sweep ---------------------------------------------------------------------------------
@@ -244,7 +257,7 @@ def record_due(session: Session, today: date, *, now: datetime | None = None) ->
 def sweep(session: Session, today: date, *, now: datetime | None = None, dispatch=send_to_worker,
           deliver_with: Sender | None = None) -> SweepReport:
     """One sweep: record what is due, then hand every deliverable notification to a worker
-    (``dispatch``) or, with ``deliver_with``, deliver here and now."""
+    (``dispatch(ids) -> (ids handed over, error)``) or, with ``deliver_with``, deliver here."""
     now = now or utcnow()
     with transaction(session):
         considered, recorded = record_due(session, today, now=now)
@@ -255,16 +268,12 @@ def sweep(session: Session, today: date, *, now: datetime | None = None, dispatc
     if deliver_with is not None:
         report.delivered = [delivery.deliver(session, nid, deliver_with, policy) for nid in ids]
         return report
-    if dispatch is None:
+    if dispatch is None or not ids:
         return report
-    for nid in ids:
-        try:
-            dispatch(nid)
-        except Exception as exc:  # noqa: BLE001 - broker down: stop; the next sweep tries again
-            report.dispatch_error = f"{type(exc).__name__}: {exc}"
-            log.warning("could not hand notifications to the broker (%s); they stay pending", report.dispatch_error)
-            break
-        report.dispatched.append(nid)
+    report.dispatched, report.dispatch_error = dispatch(ids)
+    if report.dispatch_error:
+        log.warning("could not hand %s notification(s) to the broker (%s); they stay pending for the next sweep",
+                    len(ids) - len(report.dispatched), report.dispatch_error)
     with transaction(session):
         delivery.mark_dispatched(session, report.dispatched, now)
     return report
@@ -299,7 +308,10 @@ def _dispatch_after_commit(notification: Notification) -> None:
     if not has_app_context():  # a script or test without the application: the sweep sends it
         log.info("notification %s recorded; no application to hand it to a worker", notification.id)
         return
-    send_to_worker(notification.id)
+    _sent, error = send_to_worker(notification.id)
+    if error:
+        log.warning("allocation notice %s not handed to the broker (%s); the sweep will send it",
+                    notification.id, error)
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -6,17 +6,24 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from marshmallow import ValidationError, fields, validate
 
 from .. import db_session
 from ..models import User
+from ..schemas.common import StrictSchema, Trimmed
 from ..services import users
-from .forms import FormErrors
+from .forms import FormErrors, add_schema_errors
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to continue."
 login_manager.login_message_category = "info"
+
+
+class SignInIn(StrictSchema):
+    email = Trimmed(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
 
 
 def init_app(app: Flask) -> None:
@@ -60,13 +67,14 @@ def sign_in():
     errors = FormErrors()
     email = request.form.get("email", "").strip()
     if request.method == "POST":
-        password = request.form.get("password", "")
-        if not email:
-            errors.add("email", "Enter your email address")
-        if not password:
-            errors.add("password", "Enter your password")
-        if not errors:
-            user = users.check_password(db_session(), email, password)
+        body = None
+        try:  # a password is taken as typed: spaces may be part of it
+            body = SignInIn().load({k: request.form[k] for k in ("email", "password") if request.form.get(k)})
+        except ValidationError as exc:
+            add_schema_errors(errors, exc, {"email": "Email address", "password": "Password"},
+                              missing={"email": "Enter your email address", "password": "Enter your password"})
+        if body is not None:
+            user = users.check_password(db_session(), body["email"], body["password"])
             if user is None:
                 # One message for an unknown email and a wrong password: do not reveal who has an account.
                 errors.add("email", "The email address or password is not right")

@@ -51,7 +51,7 @@ def find(browser, css):
 def submit(browser, element):
     page = browser.find_element(By.TAG_NAME, "html")
     click(browser, element)
-    WebDriverWait(browser, 20).until(EC.staleness_of(page))
+    WebDriverWait(browser, 30).until(EC.staleness_of(page))
 
 
 def click(browser, element):
@@ -77,7 +77,8 @@ def sign_in(browser, user):
 
 def wait_saved(browser):
     """Autosave has caught up: the status line says when, with nothing left to send."""
-    WebDriverWait(browser, 20).until(lambda b: find(b, "#save-status").text.startswith("Last saved"))
+    WebDriverWait(browser, 30).until(lambda b: find(b, "#save-status").get_attribute("data-state") == "saved")
+    assert find(browser, "#save-status").text.startswith("Last saved")
 
 
 def fid(item_id):
@@ -159,7 +160,7 @@ def test_inspector_completes_manager_returns_then_approves_and_the_report_is_ema
     def delivered():
         with database.session() as s:
             return s.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "sfo.wales@example.org"))
-    message = wait_for(delivered, 60)
+    message = wait_for(delivered, 90)
     assert message is not None, celery_worker.log()[-3000:]
     assert "SFO/2024/0777" in message.subject and "Good" in message.subject
     with database.session() as s:

@@ -18,10 +18,13 @@
   var timer = null;
   var inFlight = false;
   var blocked = false;   // a stale version: stop saving until the page is reloaded
+  var afterSave = null;  // a form post waiting for the save in flight (so it carries the new version)
 
-  function say(text, isError) {
+  // state: saved | pending | saving | error (data-state, for people's tools and the tests)
+  function say(text, state) {
     status.textContent = text;
-    status.classList.toggle("sfo-save-status--error", !!isError);
+    status.setAttribute("data-state", state);
+    status.classList.toggle("sfo-save-status--error", state === "error");
   }
 
   function csrfToken() {
@@ -71,7 +74,7 @@
 
   function showResult(data) {
     versionInput.value = data.version;
-    say(data.saved_text + ".", false);
+    say(data.saved_text + ".", Object.keys(pending).length ? "pending" : "saved");
     document.querySelectorAll("[data-balance-kind]").forEach(function (el) {
       var group = data.balances[el.getAttribute("data-balance-kind")] || {};
       var b = group[el.getAttribute("data-balance-id")];
@@ -98,7 +101,7 @@
     if (blocked || inFlight || names.length === 0) { return; }
     pending = {};
     inFlight = true;
-    say("Saving…", false);
+    say("Saving…", "saving");
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -110,6 +113,7 @@
         inFlight = false;
         if (response.ok) {
           showResult(data);
+          if (afterSave) { return done(); }
           if (Object.keys(pending).length) { schedule(DELAY); }
           return;
         }
@@ -119,14 +123,22 @@
           names.forEach(function (n) { pending[n] = true; });
           schedule(RETRY);
         }
-        say("Not saved: " + (data.message || ("the server answered " + response.status)) , true);
+        say("Not saved: " + (data.message || ("the server answered " + response.status)), "error");
+        if (afterSave) { done(); }
       });
     }).catch(function () {
       inFlight = false;
       names.forEach(function (n) { pending[n] = true; });
-      say("Not saved: no connection. Your answers are still on this page; trying again in 10 seconds.", true);
+      say("Not saved: no connection. Your answers are still on this page; trying again in 10 seconds.", "error");
+      if (afterSave) { return done(); }
       schedule(RETRY);
     });
+  }
+
+  function done() {
+    var post = afterSave;
+    afterSave = null;
+    post();
   }
 
   function schedule(delay) {
@@ -138,7 +150,7 @@
     var name = event.target && event.target.name;
     if (!name || name === "csrf_token" || name === "version" || name === "intent") { return; }
     pending[name] = true;
-    say("Changes not saved yet…", false);
+    say("Changes not saved yet…", "pending");
     schedule(DELAY);
   }
 
@@ -148,8 +160,21 @@
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") { save({ keepalive: true }); }
   });
-  // Posting the whole form (Save draft / Submit) saves everything: no background save needed.
-  form.addEventListener("submit", function () { clearTimeout(timer); pending = {}; blocked = true; });
+  // Posting the whole form (Save draft / Submit) saves everything, so no background save is
+  // needed; but one already in flight is waited for, so the post carries the version it made.
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (inFlight) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      afterSave = function () {
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      };
+      return;
+    }
+    pending = {};
+    blocked = true;
+  });
   window.addEventListener("beforeunload", function (event) {
     if (!blocked && (Object.keys(pending).length || inFlight)) { event.preventDefault(); event.returnValue = ""; }
   });

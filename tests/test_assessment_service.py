@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from marshmallow import ValidationError

@@ -122,6 +122,9 @@ def all_delivered(database):
 
 def arrange_due_work(session) -> dict:
     """Reviews with reminders, escalations and an unallocated alert due on Thu 25 May 2023."""
+    import flask
+    if flask.has_app_context():
+        print("PROBE app context:", flask.current_app, flask.current_app.config["SFOFLOW"].broker_url)
     people = staff(session, inspectors=2, managers=2, central=1)
     for i in range(4):
         review = selected_review(session, due_on=date(2023, 5, 22) + timedelta(days=i), reference=f"SFO/W/{i}")

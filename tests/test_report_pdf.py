@@ -7,13 +7,13 @@ import re
 import pypdf
 from sqlalchemy import select
 
+from sfoflow.assessment.framework import load_framework
 from sfoflow.models.assessment import QaReport
 from sfoflow.reports import html as report_html
 from sfoflow.reports import pdf as report_pdf
 from sfoflow.services import assessment as svc
 from sfoflow.services import settings
 from sfoflow.services.lifecycle import apply_action
-from sfoflow.assessment.framework import load_framework
 from tests.assessment_helpers import FEEDBACK, SUMMARY, complete_payload
 from tests.core_helpers import make_person, make_review
 

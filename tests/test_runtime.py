@@ -268,6 +268,7 @@ def test_sfoflow_run_serves_runs_tasks_and_stops_cleanly_on_ctrl_c(tmp_path):
         assert not _group_alive(pid), f"{name} (pid {pid}) or one of its processes is still running"
 
 
+@pytest.mark.worker
 def test_sfoflow_run_stops_everything_and_fails_when_a_child_dies(tmp_path):
     env = _embedded_env(tmp_path / "instance", _free_port())
     run = Run(env, "--no-demo")

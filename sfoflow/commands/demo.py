@@ -23,14 +23,19 @@ def demo() -> None:
 
 
 def print_logins(session) -> None:
+    for line in login_lines(session):
+        click.echo(line)
+
+
+def login_lines(session) -> list[str]:
     from .. import demo as demo_data
     from ..workflows.lifecycle import ROLES
 
     found = demo_data.logins(session)
-    if found:
-        click.echo(f"demo sign-ins (password {demo_data.DEMO_PASSWORD}):")
-        for role, email in found:
-            click.echo(f"  {ROLES[role]:<32} {email}")
+    if not found:
+        return []
+    return [f"demo sign-ins (password {demo_data.DEMO_PASSWORD}):",
+            *(f"  {ROLES[role]:<32} {email}" for role, email in found)]
 
 
 COMMANDS = [demo]

@@ -169,16 +169,15 @@ def _load_demo_if_empty() -> None:
 
 
 def _banner(url: str, settings) -> None:
-    from .demo import print_logins
+    from .demo import login_lines
     from . import app_session
 
-    click.echo("")
-    click.echo(f"sfoflow is running at {url}")
+    lines = ["", f"sfoflow is running at {url}"]
     if not settings.production:
         with app_session() as (_app, session):
-            print_logins(session)
-    click.echo("Press Ctrl-C to stop.")
-    click.echo("")
+            lines += login_lines(session)
+    lines += ["Press Ctrl-C to stop.", ""]
+    click.echo("\n".join(lines))  # in one piece, not interleaved with the children's start-up
 
 
 def _safe(url: str) -> str:

@@ -16,7 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..assessment import framework as fw
 from ..assessment.completeness import missing_for_submit
-from ..assessment.ratings import Rating, balance, overall_rating, overall_score, suggested_answer, suggested_judgement
+from ..assessment.ratings import (Rating, balance, overall_rating, overall_score, suggested_answer,
+                                  suggested_judgement)
 from ..models import AuditEvent, Review, User
 from ..models.assessment import Assessment
 from ..models.base import utcnow
@@ -131,7 +132,7 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
         summary = data["summary"]
         assessment.summary = summary if summary and summary.strip() else None
     assessment.updated_at = utcnow()
-    assessment.updated_by_id = actor.id
+    assessment.updated_by = actor
     try:
         session.flush()
     except StaleDataError:

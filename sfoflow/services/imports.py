@@ -14,6 +14,7 @@ from ..schemas.reviews import review_create_schema
 from ..working_days import london_today
 from .calendar import get_calendar
 from .errors import ValidationFailed
+from . import sampling
 from .reviews import register
 
 COLUMNS = ("reference", "region", "offence_category", "received_on", "provider", "is_high_profile",
@@ -107,4 +108,7 @@ def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
     if not rows:
         raise ValidationFailed("import refused: the file has no rows", errors=[])
     calendar = get_calendar(session)
+    # Take every region's sampler lock up front, in one fixed order: two concurrent imports
+    # locking regions in file order could otherwise deadlock on PostgreSQL.
+    sampling.lock_for_intake(session, [(c["region"], c["received_on"]) for _, c in rows])
     return [register(session, clean, actor, calendar) for _, clean in rows]

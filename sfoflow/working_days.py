@@ -29,9 +29,9 @@ do we fall back to ``workalendar.europe.UnitedKingdom``, keeping only the weekda
 dates it returns (it also lists Easter Sunday and weekend Christmas/Boxing days, which
 are not days off; the substitute Mondays/Tuesdays it lists are).
 
-When GOV.UK publishes a new list, refresh ``config/bank-holidays.json`` and use
-:func:`diff_lists` to see what changed; due dates already fixed at intake are not
-recomputed (timeliness is measured against the original date).
+When GOV.UK publishes a new list, ``sfoflow calendar refresh`` stores it and the service
+(``sfoflow.services.calendar.refresh``) uses :func:`diff_lists` and this calendar to
+recompute the due dates of open reviews, recording each change in the audit trail.
 
 This module is plain Python: no Flask, SQLAlchemy or Celery.
 """

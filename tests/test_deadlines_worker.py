@@ -122,9 +122,6 @@ def all_delivered(database):
 
 def arrange_due_work(session) -> dict:
     """Reviews with reminders, escalations and an unallocated alert due on Thu 25 May 2023."""
-    import flask
-    if flask.has_app_context():
-        print("PROBE app context:", flask.current_app, flask.current_app.config["SFOFLOW"].broker_url)
     people = staff(session, inspectors=2, managers=2, central=1)
     for i in range(4):
         review = selected_review(session, due_on=date(2023, 5, 22) + timedelta(days=i), reference=f"SFO/W/{i}")
@@ -162,14 +159,17 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_delivers_each_once(datab
     arrange_due_work(session)
     notifications.sweep(session, date(2023, 5, 25), dispatch=None)  # recorded, nothing sent yet
     expected = sorted(statuses(database))
-    assert len(expected) >= 10
+    assert len(expected) >= 10 and set(statuses(database).values()) == {"pending"}
     marker = tmp_path / "deliveries-begun"
     slow = workers(redis_env, "tests.deadlines_slow_worker",
                    {"DEADLINES_TEST_MARKER": str(marker), "DEADLINES_TEST_STALL": "120"})
     redis_app = make_app(redis_env)
     with redis_app.app_context():
         report = notifications.sweep(session, date(2023, 5, 25))
-    assert sorted(report.dispatched) == expected and report.dispatch_error is None
+    with database.session() as s:
+        probe = s.execute(select(Notification.id, Notification.status, Notification.dispatched_at,
+                                 Notification.attempts)).all()
+    assert sorted(report.dispatched) == expected and report.dispatch_error is None, (probe, marker.exists())
     assert wait_for(lambda: marker.exists() and marker.read_text().strip(), 30), slow.log()[-2000:]
     victim = int(marker.read_text().split()[0])
     assert statuses(database)[victim] == "sending"

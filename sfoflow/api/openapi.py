@@ -20,13 +20,27 @@ def doc(summary: str, *, body=None, query=None, response=None, status: int = 200
     return decorate
 
 
-def _name(schema) -> str:
-    cls = schema if isinstance(schema, type) else type(schema)
-    return cls.__name__
+def _name_resolver():
+    """Name each schema class once; two classes with one name (e.g. two ``BalanceOut``) get the
+    module's name as a prefix instead of silently overwriting each other in the document."""
+    names: dict[type, str] = {}
+
+    def resolve(schema) -> str:
+        cls = schema if isinstance(schema, type) else type(schema)
+        if cls not in names:
+            name = cls.__name__
+            if name in names.values():
+                name = cls.__module__.rsplit(".", 1)[-1].title().replace("_", "") + name
+            names[cls] = name
+        return names[cls]
+
+    return resolve
 
 
 def build_spec(app) -> dict:
-    spec = APISpec(title="sfoflow API", version="1", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
+    _name = _name_resolver()
+    spec = APISpec(title="sfoflow API", version="1", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin(schema_name_resolver=_name)],
                    info={"description": "Case tracking for the independent QA of Serious Further Offence reviews. "
                                         "Authenticate with `Authorization: Bearer <token>`."})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

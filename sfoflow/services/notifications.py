@@ -46,6 +46,8 @@ from .lifecycle import effect
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "sfoflow.notifications.deliver"
+DELIVER_MANY_TASK = "sfoflow.notifications.deliver_many"
+BATCH = 25  # notifications per message when the sweep hands over many: a few messages, not hundreds
 STAFF_ROLES = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
 CHUNK = 200  # rows per INSERT / keys per IN (...): well inside SQLite's parameter limit
 
@@ -85,9 +87,13 @@ def send_to_worker(ids: int | list[int]) -> tuple[list[int], str | None]:
     try:
         with celery.connection_for_write() as conn:
             conn.ensure_connection(max_retries=0, timeout=2)
-            for nid in ids:
-                celery.send_task(DELIVER_TASK, args=[nid], connection=conn, retry=False)
-                sent.append(nid)
+            for start in range(0, len(ids), BATCH):
+                batch = ids[start:start + BATCH]
+                if len(batch) == 1:
+                    celery.send_task(DELIVER_TASK, args=[batch[0]], connection=conn, retry=False)
+                else:
+                    celery.send_task(DELIVER_MANY_TASK, args=[batch], connection=conn, retry=False)
+                sent.extend(batch)
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep catches up
         return sent, f"{type(exc).__name__}: {exc}"
     return sent, None

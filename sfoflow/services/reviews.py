@@ -97,7 +97,7 @@ def filtered(viewer: User, f: dict, today: date) -> Select:
     if f.get("high_profile") is not None:
         query = query.where(Review.is_high_profile == f["high_profile"])
     if f.get("q"):
-        query = query.where(Review.reference.ilike(f"%{f['q']}%"))
+        query = query.where(Review.reference.icontains(f["q"], autoescape=True))
     return query
 
 

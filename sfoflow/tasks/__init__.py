@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from celery import Celery, Task
 from flask import Flask
+from kombu.transport import sqlalchemy as kombu_sqla
+
+# kombu's SQLAlchemy transport sleeps 1 s whenever a poll finds nothing it may take, which caps a
+# worker at a few tasks a second. Its transport options all go to create_engine, so the interval
+# cannot be set there: it is this class attribute. A poll is one indexed query on a small table.
+kombu_sqla.Transport.polling_interval = 0.2
 
 BEAT_SCHEDULE: dict = {}  # filled by task modules: name -> {"task", "schedule"}
 

@@ -38,6 +38,21 @@ class Counter:
         self.n += 1
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in ``url`` if it is missing."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    if target.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
 def reset(database: db.Database, url: str) -> None:
     if database.dialect == "postgresql":
         with database.engine.begin() as conn:
@@ -134,6 +149,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=100_000)
     args = parser.parse_args()
+    ensure_database(args.url)
     database = db.Database(args.url)
     reset(database, args.url)
     rng = random.Random(2025)

@@ -11,6 +11,8 @@ import time
 import uuid
 from datetime import datetime, timezone
 
+from celery import current_task
+from celery.signals import before_task_publish, setup_logging
 from flask import Flask, g, has_request_context, request
 
 CONTEXT_KEYS = ("request_id", "task_id", "task", "method", "path", "status", "ms", "user")
@@ -46,10 +48,7 @@ class ContextFilter(logging.Filter):
 
 
 def _current_task():
-    try:
-        from celery import current_task
-    except ImportError:  # pragma: no cover - celery is a dependency
-        return None
+    """The task this worker process is running, if any."""
     task = current_task._get_current_object() if current_task else None
     return task if task is not None and getattr(task.request, "id", None) else None
 
@@ -70,8 +69,6 @@ def configure_celery() -> None:
 
     Connecting to ``setup_logging`` tells Celery not to configure logging itself.
     """
-    from celery.signals import setup_logging
-
     setup_logging.connect(_celery_setup_logging, weak=False, dispatch_uid="sfoflow.logs")
 
 
@@ -86,8 +83,6 @@ def _carry_request_id(headers=None, **_kw) -> None:
 
 def init_app(app: Flask) -> None:
     configure(app.config["SFOFLOW"].log_level)
-    from celery.signals import before_task_publish
-
     before_task_publish.connect(_carry_request_id, weak=False, dispatch_uid="sfoflow.logs")
     log = logging.getLogger("sfoflow.request")
 

@@ -7,6 +7,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def _argv(command) -> list[str]:
 def _importable(code: str) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter with a development environment (no production secrets here)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SFOFLOW_")}
-    env["SFOFLOW_INSTANCE_DIR"] = str(ROOT / "instance")
+    env["SFOFLOW_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="sfoflow-compose-")
     return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
 

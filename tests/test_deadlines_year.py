@@ -45,7 +45,8 @@ class Life:
     events: list = field(default_factory=list)
 
 
-def plan_life(rng: random.Random, review: Review, selected_on: date, inspectors, seniors) -> Life:
+def plan_life(rng: random.Random, review: Review, selected_on: date, inspectors, seniors, *,
+              withdraw: bool = False) -> Life:
     life = Life(review.id, review.reference, selected_on, review.due_on, review.is_high_profile)
     pool = seniors if review.is_high_profile else inspectors
     delay = rng.choices([0, 1, 2, 3, 18], [30, 35, 15, 12, 8])[0]  # 18: allocated only once overdue
@@ -58,7 +59,7 @@ def plan_life(rng: random.Random, review: Review, selected_on: date, inspectors,
         life.events.append((day, "reallocate", inspector))
     day = working_after(day, 1)
     life.events.append((day, "start", inspector))
-    if rng.random() < 0.04:
+    if withdraw:
         life.events.append((working_after(day, 2), "withdraw", None))
         return life
     due = review.due_on
@@ -174,7 +175,8 @@ def test_a_year_day_by_day_records_exactly_the_expected_notifications(session):
                     "parallel_reviews": [], "local_team_email": "sfo@example.org"}, people["central"][0])
                 session.commit()
                 if review.state == "selected_for_hmip":
-                    life = plan_life(rng, review, d, people["inspectors"], seniors)
+                    life = plan_life(rng, review, d, people["inspectors"], seniors,
+                                     withdraw=len(lives) % 30 == 7)  # a few are withdrawn
                     lives[review.id] = life
                     for day, what, detail in life.events:
                         todo[day].append((review.id, what, detail))
@@ -196,5 +198,6 @@ def test_a_year_day_by_day_records_exactly_the_expected_notifications(session):
     # and each on its own day: a sweep every day sends nothing late
     late = [(n.kind, n.key_day, london_today(n.created_at)) for n in rows if london_today(n.created_at) != n.key_day]
     assert late == []
+    assert sum(1 for life in lives.values() for _d, what, _x in life.events if what == "withdraw") >= 2
     kinds = {k for k, *_ in got}
     assert kinds == {"allocated", "reminder", "overdue", "unallocated", "digest"}

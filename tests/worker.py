@@ -1,4 +1,4 @@
-"""A real Celery worker for the tests: a subprocess started with the tests' own environment.
+"""A real Celery worker for a test: a subprocess started with the tests' own environment.
 
 It uses the broker the tests are configured with: kombu's SQLAlchemy transport on a temporary
 SQLite file by default, Redis when SFOFLOW_BROKER_URL says redis://. With CI=true an
@@ -92,15 +92,29 @@ def start_worker(env: dict, log_dir: Path) -> WorkerProcess:
     return worker
 
 
-@pytest.fixture(scope="session")
+def purge(broker_url: str, queue: str = "celery") -> None:
+    """Drop messages earlier tests left for a worker that was not running then."""
+    from kombu import Connection
+
+    with Connection(broker_url, transport_options=_transport_options(broker_url)) as conn:
+        conn.default_channel.queue_purge(queue)
+
+
+@pytest.fixture
 def celery_worker(test_env, settings, database):
-    """A running worker on the configured broker (after the database is migrated)."""
+    """A running worker on the configured broker, for one test.
+
+    One per test, not per session: a worker left running would take the tasks other tests send
+    and expect to find waiting (or deliver themselves), and a message left over from an earlier
+    test could act on a row that now has the same id.
+    """
     problem = broker_problem(settings.broker_url)
     if problem:
         message = f"broker {settings.broker_url} is not reachable: {problem}"
         if CI:
             pytest.fail(message)  # in CI a configured service must be there
         pytest.skip(message)
+    purge(settings.broker_url)
     worker = start_worker(dict(test_env), Path(tempfile.mkdtemp(prefix="sfoflow-worker-")))
     yield worker
     worker.stop()

@@ -3,16 +3,16 @@
 notification_attachments refers to notifications (0003), hence depends_on.
 
 Revision ID: 0004_assessment
-Revises: 0001_core
+Revises: 0003_allocation_notifications (its attachments table refers to notifications)
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0004_assessment"
-down_revision = "0001_core"
+down_revision = "0003_allocation_notifications"
 branch_labels = None
-depends_on = "0003_allocation_notifications"
+depends_on = None
 
 
 def upgrade() -> None:

@@ -1,7 +1,7 @@
 """Reviews in a given state, made through the services (the same path the web and API take)."""
 from __future__ import annotations
 
-import time
+
 from datetime import date
 
 from sfoflow.db import transaction
@@ -9,6 +9,7 @@ from sfoflow.schemas.reviews import review_create_schema
 from sfoflow.services import lifecycle, reviews, users
 from sfoflow.workflows import lifecycle as lc
 from tests.conftest import review_payload
+from tests.worker import wait_for  # noqa: F401  (re-exported for the page tests)
 
 
 def register(session, actor, **overrides):
@@ -41,14 +42,3 @@ def allocate(session, review, central, inspector, manager=None):
                                data={"inspector_id": inspector.id})
     assert review.state == lc.ALLOCATED and review.inspector_id == inspector.id
     return review
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.2):
-    """Poll ``predicate`` until it returns something truthy; return that, or None after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return None

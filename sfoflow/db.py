@@ -36,10 +36,13 @@ def make_engine(url: str, **kw) -> Engine:
 
 
 class Database:
-    def __init__(self, url: str):
+    """An engine and its sessions. ``info`` is what every session starts with in ``Session.info``:
+    the settings and task dispatcher that services read (see ``services.context``)."""
+
+    def __init__(self, url: str, info: dict | None = None):
         self.url = url
         self.engine = make_engine(url)
-        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False, info=dict(info or {}))
 
     @property
     def dialect(self) -> str:

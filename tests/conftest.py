@@ -72,6 +72,8 @@ def database(settings):
 def app(settings, database):
     app = create_app(settings)
     app.config.update(TESTING=True)
+    # The tests' own sessions carry what the application's do: its settings and task dispatcher.
+    database.Session.configure(info=app.extensions["sfoflow_db"].Session.kw["info"])
     return app
 
 

@@ -164,8 +164,8 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_delivers_each_once(datab
     slow = workers(redis_env, "tests.deadlines_slow_worker",
                    {"DEADLINES_TEST_MARKER": str(marker), "DEADLINES_TEST_STALL": "120"})
     redis_app = make_app(redis_env)
-    with redis_app.app_context():
-        report = notifications.sweep(session, date(2023, 5, 25))
+    with redis_app.extensions["sfoflow_db"].session() as redis_session:  # hands over through Redis
+        report = notifications.sweep(redis_session, date(2023, 5, 25))
     with database.session() as s:
         probe = s.execute(select(Notification.id, Notification.status, Notification.dispatched_at,
                                  Notification.attempts)).all()
@@ -178,16 +178,16 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_delivers_each_once(datab
 
     workers(redis_env)  # the restart
     time.sleep(LEASE + 1)  # the dead worker's lease runs out
-    with redis_app.app_context():
-        again = notifications.sweep(session, date(2023, 5, 25))
+    with redis_app.extensions["sfoflow_db"].session() as redis_session:
+        again = notifications.sweep(redis_session, date(2023, 5, 25))
     assert victim in again.dispatched
     assert wait_for(lambda: all_delivered(database), 60), statuses(database)
     assert outbox_ids(database) == expected  # every one, once
     with database.session() as s:
         assert s.get(Notification, victim).attempts == 2  # the killed try, then the good one
     # later sweeps find nothing more to send, and nothing is sent twice
-    with redis_app.app_context():
-        assert notifications.sweep(session, date(2023, 5, 25)).dispatched == []
+    with redis_app.extensions["sfoflow_db"].session() as redis_session:
+        assert notifications.sweep(redis_session, date(2023, 5, 25)).dispatched == []
     time.sleep(1)
     assert outbox_ids(database) == expected
 
@@ -259,8 +259,8 @@ def test_with_the_broker_stopped_work_carries_on_and_what_fell_due_is_sent_once_
     from sfoflow.services.calendar import get_calendar
 
     reminder_day = get_calendar(session).add_working_days(date.fromisoformat(review["due_on"]), -2)
-    with down_app.app_context():
-        report = notifications.sweep(session, reminder_day)
+    with down_app.extensions["sfoflow_db"].session() as down_session:
+        report = notifications.sweep(down_session, reminder_day)
     assert report.dispatch_error and report.dispatched == []
     assert {(n, s) for n, s in statuses(database).items()} and set(statuses(database).values()) == {"pending"}
     kinds = sorted(session.scalars(select(Notification.kind)))
@@ -270,13 +270,13 @@ def test_with_the_broker_stopped_work_carries_on_and_what_fell_due_is_sent_once_
     stopped_broker["start"]()
     workers(down_env)
     time.sleep(LEASE + 1)  # the allocation notice's hand-over (lost with the broker) is then retried
-    with down_app.app_context():
-        back = notifications.sweep(session, reminder_day)
+    with down_app.extensions["sfoflow_db"].session() as down_session:
+        back = notifications.sweep(down_session, reminder_day)
     assert back.dispatch_error is None and len(back.dispatched) == 3
     assert wait_for(lambda: all_delivered(database), 60), statuses(database)
     assert outbox_ids(database) == sorted(statuses(database))
-    with down_app.app_context():
-        assert notifications.sweep(session, reminder_day).dispatched == []
+    with down_app.extensions["sfoflow_db"].session() as down_session:
+        assert notifications.sweep(down_session, reminder_day).dispatched == []
     time.sleep(1)
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 3

@@ -4,13 +4,14 @@ when, from, to and why; refusals raise the right error and leave the database as
 """
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
 from sfoflow.models import AuditEvent
-from sfoflow.services import lifecycle, settings
+from sfoflow.services import lifecycle, settings, wiring
 from sfoflow.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.core_helpers import auth, make_person, make_review, snapshot
 from tests.test_lifecycle import ACTIONS, ACTORS, LEGAL, STATES, expected_allowed_now, permitted
@@ -24,10 +25,19 @@ def complete_assessments(monkeypatch):
     to an assessment (its own tests cover them, with real answers); here the lifecycle is under
     test, so the check passes (a test below shows its problems do refuse) and those two effects,
     which need a filled-in form, stand aside. Every other area's effects run as usual."""
-    monkeypatch.setitem(lifecycle.CHECKS, "assessment_complete", lambda session, review, data: [])
-    for action in ("submit", "approve"):
-        monkeypatch.setitem(lifecycle.EFFECTS, action, [
-            fn for fn in lifecycle.EFFECTS.get(action, []) if fn.__module__ != "sfoflow.services.assessment"])
+    effects = wiring.lifecycle_hooks().effects
+    replace_hooks(monkeypatch, checks={"assessment_complete": lambda session, review, data: []},
+                  effects={action: tuple(fn for fn in effects.get(action, ())
+                                         if fn.__module__ != "sfoflow.services.assessment")
+                           for action in ("submit", "approve")})
+
+
+def replace_hooks(monkeypatch, checks=None, effects=None) -> None:
+    """apply_action with some of the listed checks or effects swapped for this test only."""
+    real = wiring.lifecycle_hooks()
+    hooks = dataclasses.replace(real, checks={**real.checks, **(checks or {})},
+                                effects={**real.effects, **(effects or {})})
+    monkeypatch.setattr(lifecycle, "lifecycle_hooks", lambda: hooks)
 
 
 @pytest.fixture
@@ -110,8 +120,8 @@ def test_allocate_to_someone_who_is_not_an_inspector_is_refused(session, people)
 
 
 def test_an_incomplete_assessment_refuses_submit(session, people, monkeypatch):
-    monkeypatch.setitem(lifecycle.CHECKS, "assessment_complete",
-                        lambda s, r, d: ["standard 4 (victims and their families) has no rating"])
+    replace_hooks(monkeypatch, checks={
+        "assessment_complete": lambda s, r, d: ["standard 4 (victims and their families) has no rating"]})
     review = make_review(session, state="in_qa", inspector=people["owner"])
     before = snapshot(session, review.id)
     with pytest.raises(ValidationFailed) as refused:

@@ -1,19 +1,23 @@
-"""The JSON API under /api/v1: bearer tokens only (no cookies, so no CSRF exposure)."""
+"""The JSON API under /api/v1: bearer tokens only (no cookies, so no CSRF exposure).
+
+Each module is one blueprint of routes; ``sfoflow.app`` lists them and nests them in the
+blueprint made here, which carries the API's error handling (JSON for every error).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from collections.abc import Iterable
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from flask import Blueprint
+
+from . import errors
+
+URL_PREFIX = "/api/v1"
 
 
-def init_app(app: Flask) -> None:
-    import sys
-
-    from .. import plugins
-
-    plugins.import_all(sys.modules[__name__])  # each module's routes register on ``bp``
-
-    app.register_blueprint(bp)
-    from ..web.csrf import csrf
-
-    csrf.exempt(bp)
+def blueprint(parts: Iterable[Blueprint]) -> Blueprint:
+    """A fresh /api/v1 blueprint holding ``parts`` (fresh, because each application needs its own)."""
+    api = Blueprint("api", __name__, url_prefix=URL_PREFIX)
+    errors.register(api)
+    for part in parts:
+        api.register_blueprint(part)
+    return api

@@ -1,7 +1,7 @@
 """Allocation: the suggestion, bulk allocation, and inspectors' absences and conflicts."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 
 from .. import db_session
 from ..db import transaction
@@ -12,10 +12,11 @@ from ..services.calendar import get_calendar
 from ..services.views import review_view
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
-from . import bp
 from .auth import current_user, require
 from .openapi import doc
 from .reviews import _json_body
+
+bp = Blueprint("allocation", __name__)
 
 ALLOCATORS = (lc.CENTRAL_TEAM, lc.MANAGER)
 RECORDERS = (lc.ADMIN, lc.MANAGER)  # who records absences and conflicts

@@ -6,7 +6,7 @@ lifecycle actions: POST /api/v1/reviews/<id>/actions/submit etc.
 """
 from __future__ import annotations
 
-from flask import Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from .. import db_session
@@ -18,10 +18,11 @@ from ..services import high_profile_queries as hpq
 from ..services import qa_reports, reviews
 from ..services.errors import NotFound, ValidationFailed
 from ..workflows import lifecycle as lc
-from . import bp
 from .auth import current_user, require
 from .openapi import doc
 from .reviews import _json_body
+
+bp = Blueprint("assessments", __name__)
 
 READERS = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
 
@@ -96,7 +97,7 @@ def _report(review_id: int):
      response=s.QaReportOut, tags=["assessment"])
 def get_report(review_id: int):
     report = _report(review_id)
-    return jsonify(qa_reports.view(report, url_for("api.get_report_pdf", review_id=review_id)))
+    return jsonify(qa_reports.view(report, url_for("api.assessments.get_report_pdf", review_id=review_id)))
 
 
 @bp.get("/reviews/<int:review_id>/report.pdf")

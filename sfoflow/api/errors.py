@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..services.errors import ServiceError
-from . import bp
 
 log = logging.getLogger(__name__)
 
@@ -17,16 +16,18 @@ def error_response(status: int, message: str, **extra):
     return jsonify({"error": {"status": status, "message": message, **extra}}), status
 
 
-def _is_api() -> bool:
-    return request.path.startswith(bp.url_prefix)
+def register(bp: Blueprint) -> None:
+    """Every error under ``bp`` answers JSON, never an HTML page."""
+    bp.register_error_handler(ServiceError, _service_error)
+    bp.register_error_handler(ValidationError, _validation_error)
+    bp.register_error_handler(HTTPException, _http_error)
+    bp.register_error_handler(Exception, _unexpected)
 
 
-@bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError):
     return jsonify({"error": exc.to_dict()}), exc.status
 
 
-@bp.errorhandler(ValidationError)
 def _validation_error(exc: ValidationError):
     messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
     fields = _flatten(messages)
@@ -46,12 +47,10 @@ def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-@bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     return error_response(exc.code or 500, exc.description or exc.name)
 
 
-@bp.errorhandler(Exception)
 def _unexpected(exc: Exception):
     log.exception("unhandled API error")
     return error_response(500, "internal error; it has been logged")

@@ -1,9 +1,10 @@
-from flask import Response, jsonify
+from flask import Blueprint, Response, jsonify
 
 from ..workflows import lifecycle as lc
-from . import bp
 from .auth import require
 from .openapi import doc
+
+bp = Blueprint("lifecycle", __name__)
 
 
 @bp.get("/lifecycle")

@@ -1,7 +1,7 @@
 """What was recorded and delivered: notifications (admins, managers) and the outbox (admins)."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 
 from .. import db_session
 from ..db import transaction
@@ -10,9 +10,10 @@ from ..schemas import deadlines as s
 from ..services import notifications, settings
 from ..services.errors import Conflict
 from ..workflows import lifecycle as lc
-from . import bp
 from .auth import require
 from .openapi import doc
+
+bp = Blueprint("notifications", __name__)
 
 
 def _per_page(session, asked):

@@ -5,10 +5,11 @@ import re
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import current_app, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from ..schemas.common import ErrorSchema
-from . import bp
+
+bp = Blueprint("openapi", __name__)
 
 
 def doc(summary: str, *, body=None, query=None, response=None, status: int = 200, tags=(), form=None):

@@ -1,7 +1,7 @@
 """Reviews: intake, import, lists, detail, lifecycle actions, central team edits, extensions."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
 from .. import db_session
@@ -14,9 +14,10 @@ from ..services.errors import ValidationFailed
 from ..services.views import review_view
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
-from . import bp
 from .auth import current_user, require
 from .openapi import doc
+
+bp = Blueprint("reviews", __name__)
 
 
 def _json_body() -> dict:

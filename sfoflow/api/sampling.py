@@ -4,16 +4,17 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from .. import db_session
 from ..schemas import sampling as s
 from ..services import reviews
 from ..services import sampling as svc
 from ..workflows import lifecycle as lc
-from . import bp
 from .auth import current_user, require
 from .openapi import doc
+
+bp = Blueprint("sampling", __name__)
 
 
 def _year(query: dict) -> int:

@@ -1,7 +1,7 @@
 """Users (admins) and who-am-I."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 from marshmallow import fields, validate
 from sqlalchemy import select
 
@@ -11,9 +11,10 @@ from ..models import User
 from ..schemas.common import StrictSchema, Trimmed
 from ..services import users
 from ..workflows import lifecycle as lc
-from . import bp
 from .auth import current_user, require
 from .openapi import doc
+
+bp = Blueprint("users", __name__)
 
 
 class UserIn(StrictSchema):

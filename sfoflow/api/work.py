@@ -5,16 +5,17 @@ import csv
 import io
 from datetime import date
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from .. import db_session
 from ..schemas import deadlines as s
 from ..services import work
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
-from . import bp
 from .auth import current_user, require
 from .openapi import doc
+
+bp = Blueprint("work", __name__)
 
 WATCHERS = (lc.MANAGER, lc.CENTRAL_TEAM)
 

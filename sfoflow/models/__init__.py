@@ -1,11 +1,19 @@
-"""Database models. Importing this package registers every table on ``Base.metadata``.
+"""Database models: every table, by feature, listed here so that ``Base.metadata`` is complete.
 
-Each feature keeps its tables in its own module here; all are imported below.
+Each feature keeps its tables in its own module; a new module is added to this list.
 """
-from .. import plugins as _plugins
-from .base import Base  # noqa: F401
-from .reference import BankHoliday, HealthCheck, Setting  # noqa: F401
-from .review import AuditEvent, Extension, ParallelReview, Review  # noqa: F401
-from .user import ApiToken, User  # noqa: F401
+from .allocation import Absence, Allocation, ConflictOfInterest
+from .assessment import Assessment, HighProfileQuery, NotificationAttachment, QaReport
+from .base import Base
+from .notifications import Notification, OutboxMessage
+from .reference import BankHoliday, HealthCheck, Setting
+from .review import AuditEvent, Extension, ParallelReview, Review
+from .sampling import SampleDecision, SamplerState
+from .user import ApiToken, User
 
-_plugins.import_all(__import__(__name__, fromlist=["_"]))
+__all__ = [
+    "Absence", "Allocation", "ApiToken", "Assessment", "AuditEvent", "BankHoliday", "Base",
+    "ConflictOfInterest", "Extension", "HealthCheck", "HighProfileQuery", "Notification",
+    "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
+    "SampleDecision", "SamplerState", "Setting", "User",
+]

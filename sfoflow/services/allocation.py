@@ -22,7 +22,7 @@ from ..workflows import lifecycle as lc
 from . import audit, settings
 from .calendar import get_calendar
 from .errors import NotFound, ServiceError, ValidationFailed
-from .lifecycle import apply_action, check, effect
+from .lifecycle import apply_action
 
 # Open QA an inspector holds: these count against their capacity.
 HELD_STATES = (lc.ALLOCATED, lc.IN_QA, lc.AWAITING_SIGN_OFF)
@@ -36,7 +36,6 @@ def _require_senior(session: Session) -> bool:
     return bool(settings.get(session, "high_profile_requires_senior"))
 
 
-@check("inspector_eligible")
 def inspector_eligible(session: Session, review: Review, data: dict) -> list[str]:
     inspector_id = data.get("inspector_id")
     if inspector_id is None:
@@ -50,9 +49,7 @@ def inspector_eligible(session: Session, review: Review, data: dict) -> list[str
     return core.hard_reasons(candidate, review_facts(review), require_senior=_require_senior(session))
 
 
-@effect("allocate")
-@effect("reallocate")
-def _set_inspector(session: Session, review: Review, actor, data: dict, decision) -> None:
+def set_inspector(session: Session, review: Review, actor, data: dict, decision) -> None:
     data["previous_inspector_id"] = review.inspector_id
     session.add(Allocation(review_id=review.id, inspector_id=data["inspector_id"],
                            previous_inspector_id=review.inspector_id, action=decision.action,

@@ -25,7 +25,6 @@ from ..schemas.assessment import load_draft
 from ..workflows import lifecycle as lc
 from . import qa_reports
 from .errors import Conflict, Forbidden, NotFound
-from .lifecycle import check, effect
 
 # Where config/qa_framework lives; None means the repository's config/. Tests point it at a
 # temporary folder to add a framework version.
@@ -135,8 +134,7 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
     assessment.updated_by = actor
     try:
         session.flush()
-    except StaleDataError:
-        session.rollback()
+    except StaleDataError:  # the caller's transaction is rolled back where it was opened
         raise Conflict("the QA was saved elsewhere at the same moment; reload to see the latest answers",
                        code="stale") from None
     return assessment
@@ -232,7 +230,6 @@ def view(session: Session, review: Review, assessment: Assessment, viewer: User)
 
 # --- lifecycle: checks and effects ------------------------------------------------------------
 
-@check("assessment_complete")
 def assessment_complete(session: Session, review: Review, data: dict) -> list[str]:
     assessment = get(session, review)
     if assessment is None:
@@ -240,14 +237,11 @@ def assessment_complete(session: Session, review: Review, data: dict) -> list[st
     return missing(framework_for(assessment), assessment)
 
 
-@effect("start")
-def _create_draft(session: Session, review: Review, actor, data: dict, decision) -> None:
+def create_draft(session: Session, review: Review, actor, data: dict, decision) -> None:
     get_or_create(session, review, actor)
 
 
-@effect("submit")
-@effect("approve")
-def _finalise(session: Session, review: Review, actor, data: dict, decision: lc.Decision) -> None:
+def finalise(session: Session, review: Review, actor, data: dict, decision: lc.Decision) -> None:
     """Fix the overall rating; when this sends the feedback (approval, or submit with sign-off
     off), produce the report and queue the email."""
     assessment = get(session, review)

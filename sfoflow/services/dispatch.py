@@ -10,12 +10,32 @@ savepoint drops only the hooks added inside it; rolling back the whole transacti
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 log = logging.getLogger(__name__)
 _KEY = "sfoflow_after_commit"
+
+Message = tuple[str, tuple]  # (task name, arguments)
+
+
+class Dispatcher(Protocol):
+    """Hands messages to the workers. The Celery one lives in ``sfoflow.tasks``; services know
+    tasks only by name, so they import nothing of Celery or of the task modules."""
+
+    def send(self, messages: Sequence[Message]) -> tuple[int, str | None]:
+        """Send in order over one connection, failing fast: (how many went, the error that
+        stopped the rest, or None)."""
+
+
+class NoDispatcher:
+    """No broker (a unit test, a script): nothing is sent; recorded work waits for the sweep."""
+
+    def send(self, messages: Sequence[Message]) -> tuple[int, str | None]:
+        return 0, "no broker for this session" if messages else None
 
 
 def after_commit(session: Session, fn, *args, **kwargs) -> None:

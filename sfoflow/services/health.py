@@ -5,17 +5,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import HealthCheck, User
+from .context import dispatcher_of
 from .dispatch import after_commit
+
+PING_TASK = "sfoflow.health.ping"
 
 
 def request_check(session: Session, actor: User | None) -> HealthCheck:
     """Record a check and send ``sfoflow.health.ping`` for it once this transaction commits."""
-    from ..tasks.health import ping
-
     check = HealthCheck(requested_by_id=actor.id if actor else None)
     session.add(check)
     session.flush()
-    after_commit(session, ping.delay, check.id)
+    after_commit(session, dispatcher_of(session).send, [(PING_TASK, (check.id,))])
     return check
 
 

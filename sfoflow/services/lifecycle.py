@@ -2,12 +2,10 @@
 
 It checks source state, role, ownership and data with the pure core, runs the action's
 effects, writes the new state and an audit event in one transaction, and refuses a stale
-update. Other modules plug in named checks (``CHECKS``) and effects (``EFFECTS``) so that the
-rule for, say, "the assessment is complete" lives with the assessment.
+update. The named checks and the effects live with their feature (the rule for "the assessment
+is complete" lives with the assessment) and are listed in one place: ``wiring.lifecycle_hooks``.
 """
 from __future__ import annotations
-
-from typing import Callable
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import MANYTOONE, Session
@@ -17,26 +15,7 @@ from ..models import Review, User
 from ..workflows import lifecycle as lc
 from . import audit, settings
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
-
-Check = Callable[[Session, Review, dict], list[str]]
-Effect = Callable[[Session, Review, "User | None", dict, lc.Decision], None]
-CHECKS: dict[str, Check] = {}
-EFFECTS: dict[str, list[Effect]] = {}
-
-
-def check(name: str):
-    def register(fn: Check) -> Check:
-        CHECKS[name] = fn
-        return fn
-    return register
-
-
-def effect(action: str):
-    def register(fn: Effect) -> Effect:
-        EFFECTS.setdefault(action, []).append(fn)
-        return fn
-    return register
-
+from .wiring import lifecycle_hooks
 
 def role_of(actor: User | None) -> str:
     return actor.role if actor is not None else lc.SYSTEM
@@ -58,11 +37,12 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
         raise Conflict("this review has changed since you loaded it; reload and try again",
                        reasons=[f"expected version {version}, current version {review.version}"],
                        allowed_actions=allowed_actions(review, actor), code="stale")
+    hooks = lifecycle_hooks()
     definition = lc.ACTIONS.get(action)
     problems = {}
     if definition is not None and review.state in definition.sources:
-        problems = {name: CHECKS[name](session, review, {**data, "action": action}) if name in CHECKS else
-                    [f"check {name!r} is not available"] for name in definition.checks}
+        problems = {name: hooks.checks[name](session, review, {**data, "action": action})
+                    for name in definition.checks}
     decision = lc.decide(
         review.state, action, role_of(actor), data,
         is_owner=is_owner(review, actor),
@@ -72,7 +52,7 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     if not decision.allowed:
         raise _refusal(decision)
     from_state = review.state
-    for fn in EFFECTS.get(action, []):
+    for fn in hooks.effects.get(action, ()):
         fn(session, review, actor, data, decision)
     review.state = decision.to_state
     details = {k: v for k, v in data.items() if k not in ("reason", "version") and v is not None} or None
@@ -89,8 +69,7 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
 def flush_or_conflict(session: Session) -> None:
     try:
         session.flush()
-    except StaleDataError:
-        session.rollback()
+    except StaleDataError:  # the caller's transaction is rolled back where it was opened
         raise Conflict("another change to this review was saved first; reload and try again",
                        code="stale") from None
 

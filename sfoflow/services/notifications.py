@@ -41,8 +41,8 @@ from ..working_days import WorkingCalendar, london_today
 from ..workflows import lifecycle as lc
 from . import settings
 from .calendar import get_calendar
-from .dispatch import after_commit
-from .lifecycle import effect
+from .context import dispatcher_of, settings_of
+from .dispatch import Dispatcher, after_commit
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "sfoflow.notifications.deliver"
@@ -58,45 +58,29 @@ def rules_from(conf: dict) -> r.Rules:
                    digest_due_soon_working_days=int(conf["digest_due_soon_working_days"]))
 
 
-def base_url() -> str:
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        return current_app.config["SFOFLOW"].base_url.rstrip("/")
+def base_url(session: Session) -> str:
+    """The public address for links in emails, from the settings the session carries."""
+    settings = settings_of(session)
+    if settings is not None:
+        return settings.base_url.rstrip("/")
     from ..config import load_defaults
 
     return load_defaults()["base_url"].rstrip("/")
 
 
-def review_link(review_id: int) -> str:
-    return f"{base_url()}/reviews/{review_id}"
+def review_link(base: str, review_id: int) -> str:
+    return f"{base}/reviews/{review_id}"
 
 
-def send_to_worker(ids: int | list[int]) -> tuple[list[int], str | None]:
-    """Hand notifications (one id or a list) to Celery workers through this application's
-    broker, over one connection. Returns (ids handed over, error or None). A broker that is down
-    fails at once, not after kombu's retries: the rows stay pending and the next sweep hands
-    them over."""
-    from flask import current_app, has_app_context
-
+def send_to_worker(dispatcher: Dispatcher, ids: int | list[int]) -> tuple[list[int], str | None]:
+    """Hand notifications (one id or a list) to the workers, a batch a message, over one
+    connection. Returns (ids handed over, error or None). A broker that is down fails at once,
+    not after retries: the rows stay pending and the next sweep hands them over."""
     ids = [ids] if isinstance(ids, int) else list(ids)
-    if not has_app_context():
-        return [], "no application context"
-    celery = current_app.extensions["celery"]
-    sent: list[int] = []
-    try:
-        with celery.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=0, timeout=2)
-            for start in range(0, len(ids), BATCH):
-                batch = ids[start:start + BATCH]
-                if len(batch) == 1:
-                    celery.send_task(DELIVER_TASK, args=[batch[0]], connection=conn, retry=False)
-                else:
-                    celery.send_task(DELIVER_MANY_TASK, args=[batch], connection=conn, retry=False)
-                sent.extend(batch)
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep catches up
-        return sent, f"{type(exc).__name__}: {exc}"
-    return sent, None
+    batches = [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
+    messages = [(DELIVER_TASK, (b[0],)) if len(b) == 1 else (DELIVER_MANY_TASK, (b,)) for b in batches]
+    went, error = dispatcher.send(messages)
+    return [i for b in batches[:went] for i in b], error
 
 
 # --- the sweep ---------------------------------------------------------------------------------
@@ -154,12 +138,13 @@ def _facts(row) -> r.ReviewFacts:
                          allocated_on if row.inspector_id else None, selected_on)
 
 
-def _line(row, staff: dict[int, User], calendar: WorkingCalendar, today: date, *, overdue: bool) -> messages.ReviewLine:
+def _line(row, staff: dict[int, User], calendar: WorkingCalendar, today: date, base: str, *,
+          overdue: bool) -> messages.ReviewLine:
     inspector = staff.get(row.inspector_id)
     days = calendar.days_overdue(row.due_on, today) if overdue else calendar.working_days_remaining(row.due_on, today)
     return messages.ReviewLine(row.reference, reference.region_name(row.region), row.due_on,
                                lc.STATES[row.state].lower(), inspector.name if inspector else None, days,
-                               review_link(row.id))
+                               review_link(base, row.id))
 
 
 def _recipients(audience: str, facts: r.ReviewFacts, staff: dict[int, User]) -> list[User]:
@@ -175,36 +160,36 @@ def _key(due: r.Due, review_id: int, user: User) -> str:
     return f"{due.kind}:r{review_id}:{due.key_day.isoformat()}:u{user.id}"
 
 
-def _plan(rows, facts, staff, today, calendar, rules) -> list[_Planned]:
+def _plan(rows, facts, staff, today, calendar, rules, base: str) -> list[_Planned]:
     planned = []
     for row, f in zip(rows, facts):
         for due in r.due_notifications(f, today, calendar, rules):
             for user in _recipients(due.audience, f, staff):
                 planned.append(_Planned(_key(due, row.id, user), due.kind, row.id, due.key_day, user,
-                                        _renderer(due, row, user, staff, calendar, today)))
+                                        _renderer(due, row, user, staff, calendar, today, base)))
     summary = r.digest(facts, today, calendar, rules)
     if summary is not None:
         by_id = {row.id: row for row in rows}
-        overdue = [_line(by_id[f.review_id], staff, calendar, today, overdue=True) for f in summary.overdue]
-        soon = [_line(by_id[f.review_id], staff, calendar, today, overdue=False) for f in summary.due_soon]
+        overdue = [_line(by_id[f.review_id], staff, calendar, today, base, overdue=True) for f in summary.overdue]
+        soon = [_line(by_id[f.review_id], staff, calendar, today, base, overdue=False) for f in summary.due_soon]
         for user in staff.values():
             if user.role == lc.MANAGER and user.is_active:
                 planned.append(_Planned(
                     f"digest:{today.isoformat()}:u{user.id}", r.DIGEST, None, today, user,
                     lambda u=user: messages.digest(u.name, today, overdue, soon, rules.digest_due_soon_working_days,
-                                                   f"{base_url()}/open-qa")))
+                                                   f"{base}/open-qa")))
     return planned
 
 
-def _renderer(due: r.Due, row, user: User, staff, calendar, today):
+def _renderer(due: r.Due, row, user: User, staff, calendar, today, base: str):
     def render():
         if due.kind == r.REMINDER:
-            return messages.reminder(user.name, _line(row, staff, calendar, today, overdue=False))
+            return messages.reminder(user.name, _line(row, staff, calendar, today, base, overdue=False))
         if due.kind == r.OVERDUE:
-            return messages.overdue(user.name, _line(row, staff, calendar, today, overdue=True))
+            return messages.overdue(user.name, _line(row, staff, calendar, today, base, overdue=True))
         selected = london_today(row.selected_at) if row.selected_at else row.received_on
-        line = _line(row, staff, calendar, today, overdue=False)
-        line = replace(line, link=f"{base_url()}/allocate")
+        line = _line(row, staff, calendar, today, base, overdue=False)
+        line = replace(line, link=f"{base}/allocate")
         return messages.unallocated(user.name, line, selected)
     return render
 
@@ -242,7 +227,7 @@ def record_due(session: Session, today: date, *, now: datetime | None = None) ->
     rows = session.execute(_candidates(calendar.add_working_days(today, rules.horizon))).all()
     staff = {u.id: u for u in session.scalars(select(User).where(User.role.in_(STAFF_ROLES)))}
     facts = [_facts(row) for row in rows]
-    planned = _plan(rows, facts, staff, today, calendar, rules)
+    planned = _plan(rows, facts, staff, today, calendar, rules, base_url(session))
     existing = _existing_keys(session, [p.key for p in planned])
     values, by_key = [], {}
     for p in planned:
@@ -260,11 +245,23 @@ def record_due(session: Session, today: date, *, now: datetime | None = None) ->
     return len(rows), sorted(recorded, key=lambda x: x.id)
 
 
-def sweep(session: Session, today: date, *, now: datetime | None = None, dispatch=send_to_worker,
+TO_WORKERS = "to the session's dispatcher"  # sweep()'s default: hand over through dispatcher_of(session)
+
+
+def sweep(session: Session, today: date, *, now: datetime | None = None, dispatch=TO_WORKERS,
           deliver_with: Sender | None = None) -> SweepReport:
     """One sweep: record what is due, then hand every deliverable notification to a worker
-    (``dispatch(ids) -> (ids handed over, error)``) or, with ``deliver_with``, deliver here."""
+    (``dispatch(ids) -> (ids handed over, error)``; None records only) or, with
+    ``deliver_with``, deliver here.
+
+    A sweep is a unit of work of its own, as a task is: it commits what it records before it
+    hands anything over, so give it a session with no transaction of the caller's open."""
     now = now or utcnow()
+    if dispatch is TO_WORKERS:
+        dispatcher = dispatcher_of(session)
+
+        def dispatch(ids):
+            return send_to_worker(dispatcher, ids)
     with transaction(session):
         considered, recorded = record_due(session, today, now=now)
     report = SweepReport(today, get_calendar(session).is_working_day(today), considered, recorded)
@@ -287,9 +284,7 @@ def sweep(session: Session, today: date, *, now: datetime | None = None, dispatc
 
 # --- the allocation notice -------------------------------------------------------------------------
 
-@effect("allocate")
-@effect("reallocate")
-def _notify_allocated_inspector(session: Session, review: Review, actor, data: dict, decision) -> None:
+def notify_allocated_inspector(session: Session, review: Review, actor, data: dict, decision) -> None:
     """Recorded in the allocation's own transaction: if the allocation commits, so does the notice."""
     inspector = session.get(User, data["inspector_id"])
     if inspector is None or not inspector.is_active:
@@ -297,7 +292,8 @@ def _notify_allocated_inspector(session: Session, review: Review, actor, data: d
     today = london_today()
     remaining = get_calendar(session).working_days_remaining(review.due_on, today)
     line = messages.ReviewLine(review.reference, reference.region_name(review.region), review.due_on,
-                               lc.STATES[lc.ALLOCATED].lower(), inspector.name, remaining, review_link(review.id))
+                               lc.STATES[lc.ALLOCATED].lower(), inspector.name, remaining,
+                               review_link(base_url(session), review.id))
     subject, body = messages.allocation(inspector.name, line)
     notification = Notification(
         dedupe_key=f"allocated:r{review.id}:v{review.version}:u{inspector.id}", kind=r.ALLOCATION,
@@ -305,19 +301,15 @@ def _notify_allocated_inspector(session: Session, review: Review, actor, data: d
         subject=subject[:300], body=body, status=PENDING, attempts=0,
         dispatched_at=utcnow())  # handed to the broker on commit; the sweep resends if that fails
     session.add(notification)
-    after_commit(session, _dispatch_after_commit, notification)
+    after_commit(session, hand_over, dispatcher_of(session), notification)
 
 
-def _dispatch_after_commit(notification: Notification) -> None:
-    from flask import has_app_context
-
-    if not has_app_context():  # a script or test without the application: the sweep sends it
-        log.info("notification %s recorded; no application to hand it to a worker", notification.id)
-        return
-    _sent, error = send_to_worker(notification.id)
+def hand_over(dispatcher: Dispatcher, notification: Notification) -> None:
+    """After commit: give one recorded notification to a worker; if that fails the sweep will."""
+    _sent, error = send_to_worker(dispatcher, notification.id)
     if error:
-        log.warning("allocation notice %s not handed to the broker (%s); the sweep will send it",
-                    notification.id, error)
+        log.warning("notification %s recorded but not handed to a worker (%s); the sweep will send it",
+                 notification.id, error)
 
 
 # --- reading -------------------------------------------------------------------------------------

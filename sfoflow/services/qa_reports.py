@@ -25,6 +25,7 @@ from ..reports import html as report_html
 from ..reports import pdf as report_pdf
 from ..reports.dates import long_date
 from . import notifications
+from .context import dispatcher_of
 from .dispatch import after_commit
 from .errors import Conflict
 
@@ -149,15 +150,8 @@ def send_report(session: Session, review: Review, report: QaReport) -> int:
     session.flush()
     session.add(NotificationAttachment(notification_id=notification.id, filename=report.pdf_filename,
                                        content_type="application/pdf", content=report.pdf))
-    after_commit(session, _hand_to_worker, notification.id)
+    after_commit(session, notifications.hand_over, dispatcher_of(session), notification)
     return notification.id
-
-
-def _hand_to_worker(notification_id: int) -> None:
-    from flask import has_app_context
-
-    if has_app_context():  # outside the app (a script) the delivery sweep sends it
-        notifications.send_to_worker(notification_id)
 
 
 def view(report: QaReport, pdf_url: str) -> dict:

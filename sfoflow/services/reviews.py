@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
-
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -17,10 +15,7 @@ from . import audit
 from .calendar import get_calendar
 from .errors import Conflict, NotFound, ValidationFailed
 from .lifecycle import flush_or_conflict
-
-# Called with (session, review, actor) right after a review is registered, inside the same
-# transaction: the sampler decides the route here, so the 15-day clock never waits for a batch.
-INTAKE_HOOKS: list[Callable[[Session, Review, "User | None"], None]] = []
+from .wiring import run_intake_hooks
 
 
 def register(session: Session, data: dict, actor: User | None, calendar: WorkingCalendar | None = None) -> Review:
@@ -41,14 +36,12 @@ def register(session: Session, data: dict, actor: User | None, calendar: Working
     session.add(review)
     try:
         session.flush()
-    except IntegrityError:
-        session.rollback()
+    except IntegrityError:  # registered at the same moment by someone else; the caller rolls back
         raise Conflict("a review with this reference already exists",
                        fields={"reference": [f"{data['reference']!r} is already registered"]}) from None
     audit.record(session, review=review, actor=actor, action="register", to_state=lc.RECEIVED,
                  details={"due_on": due.isoformat(), "received_on": data["received_on"].isoformat()})
-    for hook in INTAKE_HOOKS:
-        hook(session, review, actor)
+    run_intake_hooks(session, review, actor)
     return review
 
 

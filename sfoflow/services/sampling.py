@@ -1,6 +1,6 @@
 """The sample decision at intake, purposive additions, the audit record, balance and replay.
 
-At intake (``INTAKE_HOOKS``) the review's region-year sampler state is locked, the pure design
+At intake (an intake hook listed in ``wiring``) the review's region-year sampler state is locked, the pure design
 (``sfoflow.sampling.design``) decides, and the new state, the decision record and the
 lifecycle action ``sample`` are written in the intake transaction: the route is known the
 moment the review is registered, and two intakes for one region can never both take (or both
@@ -26,8 +26,8 @@ from ..working_days import london_today
 from ..workflows import lifecycle as lc
 from . import settings
 from .errors import Conflict, NotFound
-from .lifecycle import apply_action, effect
-from .reviews import INTAKE_HOOKS
+from .lifecycle import apply_action
+from .context import settings_of
 
 ROUTE_OF_STATE = {lc.SELECTED_FOR_HMIP: "hmip", lc.ROUTED_TO_HMPPS: "hmpps"}
 # Shown to admins and in the audit export only: with them the next selection is predictable.
@@ -37,19 +37,17 @@ ADMIN_ONLY = ("arrival_order", "run_number", "run_position", "uniform", "thresho
 # --- the key and the year ----------------------------------------------------------------------
 
 def sampling_key(session: Session | None = None) -> bytes:
-    """The HMAC key: ``session.info["sampling_key"]`` if a caller set one, else the app's
-    settings, else the environment (a command or test without an application)."""
+    """The HMAC key: ``session.info["sampling_key"]`` if a caller set one, else the settings the
+    session carries, else the environment (a script or test whose session carries none)."""
+    settings = settings_of(session) if session is not None else None
     if session is not None and session.info.get("sampling_key"):
         raw = session.info["sampling_key"]
+    elif settings is not None:
+        raw = settings.sampling_key
     else:
-        from flask import current_app, has_app_context
+        from ..config import from_env
 
-        if has_app_context():
-            raw = current_app.config["SFOFLOW"].sampling_key
-        else:
-            from ..config import from_env
-
-            raw = from_env().sampling_key
+        raw = from_env().sampling_key
     return raw if isinstance(raw, bytes) else raw.encode("utf-8")
 
 
@@ -140,20 +138,15 @@ def decide_at_intake(session: Session, review: Review, key: bytes) -> SampleDeci
     return row
 
 
-def _intake_hook(session: Session, review: Review, actor: User | None) -> None:
+def draw_at_intake(session: Session, review: Review, actor: User | None) -> None:
     decide_at_intake(session, review, sampling_key(session))
 
 
-INTAKE_HOOKS.append(_intake_hook)
-
-
-@effect("sample")
-def _set_route(session: Session, review: Review, actor, data: dict, decision: lc.Decision) -> None:
+def set_route(session: Session, review: Review, actor, data: dict, decision: lc.Decision) -> None:
     review.route = ROUTE_OF_STATE[decision.to_state]
 
 
-@effect("add_to_sample")
-def _add_on_purpose(session: Session, review: Review, actor: User, data: dict, decision: lc.Decision) -> None:
+def add_on_purpose(session: Session, review: Review, actor: User, data: dict, decision: lc.Decision) -> None:
     """A manager's addition: marked purposive, kept out of the random sample's statistics."""
     row = session.scalar(select(SampleDecision).where(SampleDecision.review_id == review.id).with_for_update())
     if row is None:  # the review never went through the draw (e.g. registered before sampling)

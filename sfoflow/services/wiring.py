@@ -1,4 +1,54 @@
-"""Import every service module, so their checks, effects and intake hooks are registered."""
-from .. import plugins, services
+"""What plugs into the review lifecycle and into intake: the one list, read top to bottom.
 
-plugins.import_all(services)
+A lifecycle action (``sfoflow.workflows.lifecycle``) names the checks it needs; the services
+below answer them, and run the effects of an action inside its transaction, in the order
+listed. Intake hooks run when a review is registered. Nothing registers itself on import, so
+no application can be half-wired: ``apply_action`` and ``register`` ask for this list.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+Check = Callable[..., list[str]]        # (session, review, data) -> reasons it is refused
+Effect = Callable[..., None]            # (session, review, actor, data, decision)
+IntakeHook = Callable[..., None]        # (session, review, actor)
+
+
+@dataclass(frozen=True)
+class LifecycleHooks:
+    checks: Mapping[str, Check]
+    effects: Mapping[str, tuple[Effect, ...]]
+    intake: tuple[IntakeHook, ...]
+
+
+@cache
+def lifecycle_hooks() -> LifecycleHooks:
+    # Imported here rather than at the top: these modules call apply_action, which reads this.
+    from . import allocation, assessment, notifications, sampling
+
+    allocated = (allocation.set_inspector, notifications.notify_allocated_inspector)
+    return LifecycleHooks(
+        checks={
+            "inspector_eligible": allocation.inspector_eligible,
+            "assessment_complete": assessment.assessment_complete,
+        },
+        effects={
+            "sample": (sampling.set_route,),
+            "add_to_sample": (sampling.add_on_purpose,),
+            "allocate": allocated,
+            "reallocate": allocated,
+            "start": (assessment.create_draft,),
+            "submit": (assessment.finalise,),
+            "approve": (assessment.finalise,),
+        },
+        intake=(sampling.draw_at_intake,),
+    )
+
+
+def run_intake_hooks(session: Session, review, actor) -> None:
+    for hook in lifecycle_hooks().intake:
+        hook(session, review, actor)

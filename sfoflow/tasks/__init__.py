@@ -15,7 +15,17 @@ from kombu.transport import sqlalchemy as kombu_sqla
 # cannot be set there: it is this class attribute. A poll is one indexed query on a small table.
 kombu_sqla.Transport.polling_interval = 0.2
 
-BEAT_SCHEDULE: dict = {}  # filled by task modules: name -> {"task", "schedule"}
+# --- the one place: every task module, and everything beat sends on a schedule -----------------
+# Each task has an explicit name (services send tasks by name, never by importing them).
+INCLUDE = [
+    "sfoflow.tasks.delivery",   # sfoflow.notifications.deliver, sfoflow.notifications.deliver_many
+    "sfoflow.tasks.health",     # sfoflow.health.ping
+    "sfoflow.tasks.sweep",      # sfoflow.deadlines.sweep
+]
+SWEEP_EVERY_SECONDS = 300.0  # how soon a notification goes out after it falls due
+BEAT_SCHEDULE = {
+    "deadlines-sweep": {"task": "sfoflow.deadlines.sweep", "schedule": SWEEP_EVERY_SECONDS},
+}
 
 
 def init_celery(app: Flask) -> Celery:
@@ -39,19 +49,36 @@ def init_celery(app: Flask) -> Celery:
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
         broker_transport_options=transport_options(settings.broker_url),
+        include=INCLUDE,
         beat_schedule=BEAT_SCHEDULE,
         beat_schedule_filename=f"{settings.instance_dir}/celerybeat-schedule",
     )
     celery.set_default()
+    celery.loader.import_default_modules()  # the INCLUDE list, so every process knows every task
     app.extensions["celery"] = celery
-    import sys
-
-    from .. import plugins
-
-    # Every task module registers its tasks (and beat entries) on import.
-    celery.conf.include = [m.__name__ for m in plugins.import_all(sys.modules[__name__])]
-
     return celery
+
+
+class CeleryDispatcher:
+    """The services' Dispatcher (``services.dispatch``) on this application's broker."""
+
+    def __init__(self, app: Flask):
+        self._app = app
+
+    def send(self, messages) -> tuple[int, str | None]:
+        if not messages:
+            return 0, None
+        celery = self._app.extensions["celery"]
+        sent = 0
+        try:
+            with celery.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=0, timeout=2)  # a broker that is down fails at once
+                for name, args in messages:
+                    celery.send_task(name, args=list(args), connection=conn, retry=False)
+                    sent += 1
+        except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep catches up
+            return sent, f"{type(exc).__name__}: {exc}"
+        return sent, None
 
 
 def transport_options(broker_url: str) -> dict:

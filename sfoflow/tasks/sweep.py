@@ -6,11 +6,7 @@ from celery import shared_task
 from ..deadlines.rules import effective_day
 from ..models.base import utcnow
 from ..services import notifications, settings
-from . import BEAT_SCHEDULE, session_scope
-
-SWEEP_EVERY_SECONDS = 300.0  # how soon a notification goes out after it falls due
-
-BEAT_SCHEDULE["deadlines-sweep"] = {"task": "sfoflow.deadlines.sweep", "schedule": SWEEP_EVERY_SECONDS}
+from . import session_scope
 
 
 @shared_task(name="sfoflow.deadlines.sweep")

@@ -12,7 +12,6 @@ from .auth import roles_required
 from .health import readiness
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-NAV = [{"endpoint": "admin.status", "text": "System status", "order": 90, "roles": [lc.ADMIN]}]
 
 CHECK_NAMES = {"database": "Database", "migrations": "Database schema (migrations)", "broker": "Message broker"}
 

@@ -29,8 +29,6 @@ from .display import LONDON, london_time
 from .forms import STALE, FormErrors
 
 bp = Blueprint("assessment", __name__)
-NAV = [{"endpoint": "assessment.query_queue", "text": "High-profile queries", "order": 40,
-        "roles": [lc.CENTRAL_TEAM]}]
 READERS = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
 SAVED_ELSEWHERE = ("This QA was saved from another tab or device after you opened this page. The page shows "
                    "what you entered here, which has not been saved: save again to keep it (it will replace "

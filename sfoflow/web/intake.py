@@ -17,8 +17,6 @@ from .display import govuk_date
 from .forms import FormErrors, add_schema_errors, add_service_errors, blank_to_none, date_from_parts, parallel_from_form
 
 bp = Blueprint("intake", __name__)
-NAV = [{"endpoint": "intake.register", "text": "Register a review", "order": 20, "roles": [lc.CENTRAL_TEAM]},
-       {"endpoint": "intake.import_reviews", "text": "Import reviews", "order": 25, "roles": [lc.CENTRAL_TEAM]}]
 
 LABELS = {"reference": "Reference", "region": "Region", "offence_category": "Offence",
           "received_on": "Date received", "provider": "Provider", "is_high_profile": "High profile",

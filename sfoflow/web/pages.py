@@ -22,7 +22,6 @@ from ..workflows import lifecycle as lc
 from .forms import STALE, FormErrors, add_schema_errors, blank_to_none
 
 bp = Blueprint("pages", __name__)
-NAV = [{"endpoint": "pages.review_list", "text": "Reviews", "order": 10, "roles": list(lc.ROLES)}]
 
 FILTERS = ("q", "status", "region", "offence_category", "route", "inspector_id", "overdue", "high_profile")
 FILTER_LABELS = {"q": "Reference", "status": "State", "region": "Region", "offence_category": "Offence",

@@ -12,8 +12,6 @@ from ..workflows import lifecycle as lc
 from .auth import roles_required
 
 bp = Blueprint("sampling", __name__, url_prefix="/sample")
-NAV = [{"endpoint": "sampling.balance", "text": "Sample balance", "order": 30,
-        "roles": [lc.CENTRAL_TEAM, lc.MANAGER, lc.ADMIN]}]
 
 
 def _year() -> tuple[int, dict]:

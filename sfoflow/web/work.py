@@ -28,13 +28,6 @@ from .auth import roles_required
 from .forms import FormErrors, add_schema_errors, blank_to_none
 
 bp = Blueprint("work", __name__)
-NAV = [
-    {"endpoint": "work.my_tasks", "text": "My tasks", "order": 5, "roles": [lc.INSPECTOR]},
-    {"endpoint": "work.open_qa", "text": "Open QA", "order": 12, "roles": [lc.MANAGER, lc.CENTRAL_TEAM]},
-    {"endpoint": "work.allocate", "text": "Allocate", "order": 14, "roles": [lc.CENTRAL_TEAM, lc.MANAGER]},
-    {"endpoint": "work.notifications", "text": "Notifications", "order": 85, "roles": [lc.ADMIN, lc.MANAGER]},
-    {"endpoint": "work.outbox", "text": "Outbox", "order": 86, "roles": [lc.ADMIN]},
-]
 WATCHERS = (lc.MANAGER, lc.CENTRAL_TEAM)
 OPEN_QA_FILTERS = ("overdue", "due_within", "region", "inspector_id", "unallocated")
 OPEN_QA_LABELS = {"overdue": "Overdue", "due_within": "Due within (working days)", "region": "Region",

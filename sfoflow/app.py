@@ -1,0 +1,142 @@
+"""The application factory: every part of the web application, wired by hand in one place.
+
+Read it top to bottom: the pages and the API (``BLUEPRINTS``, ``API_BLUEPRINTS``), the
+navigation (``NAVIGATION``), then ``create_app``, a list of named steps as in the Flask
+tutorial and cookiecutter-flask. A new page is a blueprint added to a list here; what the
+lifecycle runs is listed in ``services/wiring.py``; tasks and the beat schedule in ``tasks``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Blueprint, Flask, g
+from flask.json.provider import DefaultJSONProvider
+
+from . import api, logs
+from .api import allocation as api_allocation
+from .api import assessments as api_assessments
+from .api import lifecycle as api_lifecycle
+from .api import notifications as api_notifications
+from .api import openapi as api_openapi
+from .api import reviews as api_reviews
+from .api import sampling as api_sampling
+from .api import users as api_users
+from .api import work as api_work
+from .config import Settings, from_env
+from .db import Database
+from .services.context import session_info
+from .tasks import CeleryDispatcher, init_celery
+from .web import admin, assessment, auth, display, errors, health, intake, pages, review_edits, sampling, work
+from .web.csrf import csrf
+from .web.navigation import NavEntry, init_navigation
+from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
+
+# The pages, in the order their routes are matched.
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
+    assessment.bp, admin.bp,
+)
+
+# The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
+API_BLUEPRINTS: tuple[Blueprint, ...] = (
+    api_reviews.bp, api_users.bp, api_lifecycle.bp, api_sampling.bp, api_allocation.bp,
+    api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
+)
+
+# The service navigation, in the order shown; each person sees the entries for their role.
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("work.my_tasks", "My tasks", (INSPECTOR,)),
+    NavEntry("pages.review_list", "Reviews", ROLES),
+    NavEntry("work.open_qa", "Open QA", (MANAGER, CENTRAL_TEAM)),
+    NavEntry("work.allocate", "Allocate", (CENTRAL_TEAM, MANAGER)),
+    NavEntry("intake.register", "Register a review", (CENTRAL_TEAM,)),
+    NavEntry("intake.import_reviews", "Import reviews", (CENTRAL_TEAM,)),
+    NavEntry("sampling.balance", "Sample balance", (CENTRAL_TEAM, MANAGER, ADMIN)),
+    NavEntry("assessment.query_queue", "High-profile queries", (CENTRAL_TEAM,)),
+    NavEntry("work.notifications", "Notifications", (ADMIN, MANAGER)),
+    NavEntry("work.outbox", "Outbox", (ADMIN,)),
+    NavEntry("admin.status", "System status", (ADMIN,)),
+)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """One application per call (no global app): the web, the worker and each test build their own."""
+    settings = settings or from_env()
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    configure(app, settings)
+    logs.init_app(app)
+    celery = init_celery(app)
+    register_database(app, settings, CeleryDispatcher(app))
+    register_templates(app)
+    register_blueprints(app)
+    init_navigation(app, NAVIGATION)
+    errors.init_app(app)
+    app.extensions["celery"] = celery
+    return app
+
+
+class IsoJSONProvider(DefaultJSONProvider):
+    """Dates as ISO 8601 (2023-05-22), not Flask's default HTTP date format."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, (date, datetime)):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
+def configure(app: Flask, settings: Settings) -> None:
+    app.json = IsoJSONProvider(app)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SFOFLOW=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+
+
+def register_database(app: Flask, settings: Settings, dispatcher) -> None:
+    """One session per request, opened on first use and closed when the request ends. Every
+    session carries the settings and the dispatcher that the services read."""
+    app.extensions["sfoflow_db"] = Database(settings.database_url, info=session_info(settings, dispatcher))
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()  # rolls back whatever the request did not commit
+
+
+def register_templates(app: Flask) -> None:
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(app.root_path + "/web/templates"),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    display.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    csrf.init_app(app)
+    auth.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api.blueprint(API_BLUEPRINTS))
+    for blueprint in API_BLUEPRINTS:
+        csrf.exempt(blueprint)
+
+
+def db_session():
+    """The request's database session (one per request, closed at teardown)."""
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["sfoflow_db"].Session()
+    return g.db_session
+

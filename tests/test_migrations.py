@@ -7,6 +7,7 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -45,6 +46,22 @@ def up_down_up(url: str) -> None:
     finally:
         engine.dispose()
     assert current == heads
+
+
+def test_history_is_one_numbered_chain_from_base_to_head():
+    """No branches, no merges, no cross-branch dependencies: each revision follows the one before,
+    and their numbers count up from 0001 in that order."""
+    script = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
+    revisions = list(script.walk_revisions())  # head first
+    assert len(script.get_heads()) == 1, script.get_heads()
+    assert len(script.get_bases()) == 1, script.get_bases()
+    for revision in revisions:
+        assert not revision.is_merge_point, f"{revision.revision} merges {revision.down_revision}"
+        assert not revision.is_branch_point, f"{revision.revision} has several children: {revision.nextrev}"
+        assert not revision.dependencies, f"{revision.revision} depends on {revision.dependencies}"
+    chain = [r.revision for r in reversed(revisions)]  # base first
+    assert [r.down_revision for r in reversed(revisions)] == [None] + chain[:-1]
+    assert [int(name.split("_", 1)[0]) for name in chain] == list(range(1, len(chain) + 1)), chain
 
 
 def test_sqlite_up_down_up_matches_models(tmp_path):

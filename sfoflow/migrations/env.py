@@ -3,14 +3,23 @@ from sqlalchemy import pool
 
 from sfoflow.db import make_engine
 from sfoflow.models import Base
+from sfoflow.models.types import UtcDateTime
 
 config = context.config
 target_metadata = Base.metadata
 
 
+def render_item(type_, obj, autogen_context):
+    # A migration must not import the application's models: it would change when they do.
+    # UtcDateTime only converts values; the column it creates is a DateTime(timezone=True).
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, render_item=render_item)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -28,7 +37,8 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     # render_as_batch: SQLite cannot ALTER most things; batch mode rebuilds the table.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      render_item=render_item)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .types import UtcDateTime
 
 # Named constraints so Alembic migrations are deterministic on SQLite and PostgreSQL.
 NAMING = {
@@ -21,4 +23,5 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: DateTime(timezone=True), dict: JSON, list: JSON}
+    # Every ``Mapped[datetime]`` column is a UtcDateTime: aware UTC in and out, on every database.
+    type_annotation_map = {datetime: UtcDateTime(), dict: JSON, list: JSON}

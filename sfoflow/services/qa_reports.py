@@ -6,7 +6,7 @@ on time): on time when the Europe/London date of sending is on or before it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -34,8 +34,6 @@ QA_REPORT = "qa_report"  # the notification kind
 
 
 def london_date(at: datetime) -> date:
-    if at.tzinfo is None:  # SQLite hands back naive datetimes; they were written in UTC
-        at = at.replace(tzinfo=timezone.utc)
     return at.astimezone(LONDON).date()
 
 

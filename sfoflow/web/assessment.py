@@ -281,10 +281,6 @@ def _submit(review_id: int, framework: Framework):
 
 
 def _clock(at) -> str:
-    from datetime import timezone
-
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
     return at.astimezone(LONDON).strftime("%H:%M:%S")
 
 

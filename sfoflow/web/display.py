@@ -1,7 +1,7 @@
 """How dates, times, states and audit entries read on the page (Jinja filters and globals)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -43,8 +43,6 @@ def london_time(value: datetime | None) -> str:
     """A stored instant (UTC) as Europe/London wall-clock time: 27 April 2023 at 2:05pm."""
     if value is None:
         return ""
-    if value.tzinfo is None:  # SQLite returns naive datetimes; they were written in UTC
-        value = value.replace(tzinfo=timezone.utc)
     local = value.astimezone(LONDON)
     hour = local.hour % 12 or 12
     return f"{govuk_date(local.date())} at {hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'}"

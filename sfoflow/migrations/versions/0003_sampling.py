@@ -1,14 +1,14 @@
 """sampling: sampler state per region and year, and the audit record of every sample decision
 
-Revision ID: 0002_sampling
-Revises: 0001_core
+Revision ID: 0003_sampling
+Revises: 0002_core_indexes
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0002_sampling"
-down_revision = "0001_core"
+revision = "0003_sampling"
+down_revision = "0002_core_indexes"
 branch_labels = None
 depends_on = None
 

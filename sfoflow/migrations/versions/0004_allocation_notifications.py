@@ -1,14 +1,14 @@
 """allocation history, absences, conflicts of interest, notifications and the outbox
 
-Revision ID: 0003_allocation_notifications
-Revises: 0001_core
+Revision ID: 0004_allocation_notifications
+Revises: 0003_sampling
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0003_allocation_notifications"
-down_revision = "0001_core"
+revision = "0004_allocation_notifications"
+down_revision = "0003_sampling"
 branch_labels = None
 depends_on = None
 

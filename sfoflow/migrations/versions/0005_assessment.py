@@ -1,16 +1,14 @@
 """assessment: the QA form, the feedback report, high-profile queries, email attachments
 
-notification_attachments refers to notifications (0003), hence depends_on.
-
-Revision ID: 0004_assessment
-Revises: 0003_allocation_notifications (its attachments table refers to notifications)
+Revision ID: 0005_assessment
+Revises: 0004_allocation_notifications
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0004_assessment"
-down_revision = "0003_allocation_notifications"
+revision = "0005_assessment"
+down_revision = "0004_allocation_notifications"
 branch_labels = None
 depends_on = None
 

@@ -4,12 +4,12 @@ Every filter of GET /api/v1/reviews can use an index (tests/test_query_counts.py
 plans on PostgreSQL). The reference search is "contains", which a b-tree cannot serve: on
 PostgreSQL it gets a trigram (pg_trgm) GIN index.
 
-Revision ID: 0001_core_indexes
+Revision ID: 0002_core_indexes
 Revises: 0001_core
 """
 from alembic import op
 
-revision = "0001_core_indexes"
+revision = "0002_core_indexes"
 down_revision = "0001_core"
 branch_labels = None
 depends_on = None

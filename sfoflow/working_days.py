@@ -49,6 +49,8 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
+from .config_dir import CONFIG_DIR
+
 __all__ = [
     "DIVISION",
     "DEFAULT_WORKING_DAYS",
@@ -68,7 +70,6 @@ __all__ = [
 DIVISION = "england-and-wales"
 DEFAULT_WORKING_DAYS = 15
 LONDON = ZoneInfo("Europe/London")
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_LIST_PATH = CONFIG_DIR / "bank-holidays.json"
 
 # workalendar's names -> GOV.UK style names, for the fallback years.

@@ -168,8 +168,8 @@ def _load_demo_if_empty() -> None:
 
 
 def _banner(url: str, settings) -> None:
-    from .demo import login_lines
     from . import app_session
+    from .demo import login_lines
 
     lines = ["", f"sfoflow is running at {url}"]
     if not settings.production:

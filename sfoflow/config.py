@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+from .config_dir import CONFIG_DIR
+
 DEV_SECRET = "dev-only-not-secret"
 DEV_SAMPLING_KEY = "dev-only-sampling-key"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .config import CONFIG_DIR
+from .config_dir import CONFIG_DIR
 
 
 def _load(name: str) -> dict:

@@ -49,6 +49,8 @@ from types import MappingProxyType
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
+from .config_dir import CONFIG_DIR
+
 __all__ = [
     "DIVISION",
     "DEFAULT_WORKING_DAYS",
@@ -68,7 +70,6 @@ __all__ = [
 DIVISION = "england-and-wales"
 DEFAULT_WORKING_DAYS = 15
 LONDON = ZoneInfo("Europe/London")
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_LIST_PATH = CONFIG_DIR / "bank-holidays.json"
 
 # workalendar's names -> GOV.UK style names, for the fallback years.
@@ -347,7 +348,11 @@ class WorkingCalendar:
 
 def _workalendar_holidays(year: int) -> dict[date, str]:
     """Weekday England and Wales bank holidays for a year the official list lacks."""
-    from workalendar.europe import UnitedKingdom  # imported only when needed
+    # workalendar is kept only behind the official GOV.UK list, for the years that list does not
+    # cover (it runs a few years ahead). It computes the usual holidays but cannot know those
+    # proclaimed at short notice, so it is wrong where they happen: for 2023 it lacks the
+    # coronation bank holiday, 8 May 2023. Imported here, when such a year is first asked for.
+    from workalendar.europe import UnitedKingdom
 
     out: dict[date, str] = {}
     for day, name in UnitedKingdom().holidays(year):

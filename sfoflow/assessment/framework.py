@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..config_dir import CONFIG_DIR
 from .ratings import MAX_SCORE_PER_STANDARD, Rating, ShareBand
 
 __all__ = [
@@ -40,7 +41,7 @@ __all__ = [
     "parse_framework",
 ]
 
-DEFAULT_CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
+DEFAULT_CONFIG_DIR = CONFIG_DIR
 FRAMEWORK_SUBDIR = "qa_framework"
 
 YES_NO = "yes_no"

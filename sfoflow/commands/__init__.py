@@ -1,4 +1,8 @@
-"""One module per area; each exposes ``COMMANDS``, a list of click commands or groups."""
+"""The sub-commands of ``sfoflow``, one module per area; sfoflow/cli.py lists them all.
+
+Keep the top of these modules light (click and the standard library): a command imports the
+app, the database, alembic or Celery inside its function, so each pays only for what it uses.
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager

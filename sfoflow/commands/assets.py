@@ -106,6 +106,3 @@ def ensure_assets(root: Path = ROOT, target: Path = TARGET, echo=click.echo, for
 @click.option("--force", is_flag=True, help="Reinstall and copy even if up to date.")
 def assets(force: bool) -> None:
     ensure_assets(force=force)
-
-
-COMMANDS = [assets]

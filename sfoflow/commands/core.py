@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -113,16 +114,37 @@ def due_date(received, explain: bool) -> None:
 
 
 def _calendar():
-    """The calendar in force: the database's official list if reachable, else config/."""
+    """The calendar in force: the database's official list if reachable, else config/.
+
+    Only the database is opened, not the app (no Flask, Celery or alembic): a due date is a
+    quick question. A SQLite file that does not exist yet holds no list, so it is not created.
+    """
     from .. import working_days
 
     try:
-        from ..services.calendar import get_calendar
+        from ..config import from_env
 
-        with app_session() as (_app, session):
-            return get_calendar(session)
+        url = from_env().database_url
+        if not _missing_sqlite_file(url):
+            from ..db import Database
+            from ..services.calendar import get_calendar
+
+            database = Database(url)
+            try:
+                with database.session() as session:
+                    return get_calendar(session)
+            finally:
+                database.engine.dispose()
     except Exception:
-        return working_days.WorkingCalendar(working_days.default_official_list())
+        pass
+    return working_days.WorkingCalendar(working_days.default_official_list())
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("///", 1)[-1]  # as sfoflow.db.make_engine reads it
+    return path not in ("", ":memory:") and not Path(path).exists()
 
 
 @click.group(help="The England and Wales bank holiday list.")
@@ -165,6 +187,3 @@ def lifecycle() -> None:
     from ..workflows.lifecycle import mermaid
 
     click.echo(mermaid(), nl=False)
-
-
-COMMANDS = [migrate, users, import_, due_date, calendar, lifecycle]

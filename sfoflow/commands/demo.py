@@ -36,6 +36,3 @@ def login_lines(session) -> list[str]:
         return []
     return [f"demo sign-ins (password {demo_data.DEMO_PASSWORD}):",
             *(f"  {ROLES[role]:<32} {email}" for role, email in found)]
-
-
-COMMANDS = [demo]

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import click
@@ -169,8 +168,8 @@ def _load_demo_if_empty() -> None:
 
 
 def _banner(url: str, settings) -> None:
-    from .demo import login_lines
     from . import app_session
+    from .demo import login_lines
 
     lines = ["", f"sfoflow is running at {url}"]
     if not settings.production:
@@ -224,6 +223,8 @@ class Supervisor:
             click.echo(f"started {name} (pid {self.children[name].pid})")
 
     def wait_until_serving(self, url: str, timeout: float) -> bool:
+        import urllib.request
+
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not self.signals:
             if self._dead():
@@ -277,6 +278,3 @@ class Supervisor:
                 os.killpg(child.pid, sig)
             except (ProcessLookupError, PermissionError):
                 pass
-
-
-COMMANDS = [run, web, worker, beat, health]

@@ -66,6 +66,3 @@ def simulate(path: str, seed: int, k: int | None, year: int | None, audit: bool)
     selected = sum(1 for _, d in results if d.selected)
     click.echo(f"{len(results)} review(s) in {len({row[1] for row in rows})} region(s); {selected} selected "
                f"(1 in {k}, seed {seed})", err=True)
-
-
-COMMANDS = [sample]

@@ -52,6 +52,3 @@ def outbox(limit: int) -> None:
         click.echo(f"{total} message(s) in the outbox; newest {len(items)}:")
         for m in items:
             click.echo(f"--- #{m.id} {m.sent_at:%Y-%m-%d %H:%M} to {m.recipient}\nSubject: {m.subject}\n\n{m.body}")
-
-
-COMMANDS = [sweep, outbox]

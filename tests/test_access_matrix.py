@@ -9,7 +9,7 @@ import pytest
 
 from sfoflow.models import Review, User
 from tests.access_matrix_entries import CALLERS, ENTRIES
-from tests.core_helpers import auth, make_person, make_review
+from tests.support.core import auth, make_person, make_review
 
 CORE_PREFIXES = ("/api/v1/reviews", "/api/v1/users", "/api/v1/me", "/api/v1/reference", "/api/v1/lifecycle",
                  "/api/v1/openapi.json")

@@ -24,7 +24,7 @@ from sfoflow.cli import cli
 from sfoflow.models import AuditEvent, Review
 from sfoflow.services import calendar as svc
 from sfoflow.working_days import default_official_list
-from tests.core_helpers import DUE_ON, make_person, make_review
+from tests.support.core import DUE_ON, make_person, make_review
 
 MAY = lambda d: date(2023, 5, d)  # noqa: E731
 OPEN = ["received", "selected_for_hmip", "routed_to_hmpps", "allocated", "in_qa", "awaiting_sign_off"]

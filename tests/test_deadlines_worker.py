@@ -28,9 +28,9 @@ from sfoflow.config import from_env
 from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.services import notifications, settings
 from sfoflow.working_days import london_today
-from tests.core_helpers import auth, make_person
-from tests.deadlines_helpers import allocate, selected_review, staff
-from tests.worker import READY_TIMEOUT, WorkerProcess, wait_for
+from tests.support.core import auth, make_person
+from tests.support.deadlines import allocate, selected_review, staff
+from tests.support.worker import READY_TIMEOUT, WorkerProcess, wait_for
 
 pytestmark = pytest.mark.worker
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,7 +161,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_delivers_each_once(datab
     expected = sorted(statuses(database))
     assert len(expected) >= 10 and set(statuses(database).values()) == {"pending"}
     marker = tmp_path / "deliveries-begun"
-    slow = workers(redis_env, "tests.deadlines_slow_worker",
+    slow = workers(redis_env, "tests.support.deadlines_slow_worker",
                    {"DEADLINES_TEST_MARKER": str(marker), "DEADLINES_TEST_STALL": "120"})
     redis_app = make_app(redis_env)
     with redis_app.app_context():

@@ -24,7 +24,7 @@ from sfoflow.config import from_env
 from sfoflow.models import HealthCheck
 from sfoflow.services.dispatch import after_commit, pending
 from sfoflow.services.health import request_check
-from tests.worker import wait_for
+from tests.support.worker import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -30,8 +30,8 @@ from sfoflow.services import imports, lifecycle, reviews
 from sfoflow.services import sampling as svc
 from sfoflow.services import settings as settings_svc
 from sfoflow.services.errors import Conflict
-from tests.core_helpers import make_review
-from tests.conftest import review_payload
+from tests.support.core import make_review
+from tests.support.reviews import review_payload
 
 ROOT = Path(__file__).resolve().parents[1]
 SFOFLOW = ROOT / ".venv" / "bin" / "sfoflow"

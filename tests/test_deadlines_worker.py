@@ -29,6 +29,7 @@ from sfoflow.models import HealthCheck
 from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.services import notifications, settings
 from sfoflow.working_days import london_today
+from tests.support.cli import sfoflow
 from tests.support.core import auth, make_person
 from tests.support.deadlines import allocate, selected_review, staff
 from tests.support.worker import READY_TIMEOUT, WorkerProcess, wait_for
@@ -155,7 +156,7 @@ def test_two_sweep_processes_at_once_record_and_deliver_each_notification_once(d
                                                                                workers, short_lease):
     arrange_due_work(session)
     workers(redis_env)
-    commands = [subprocess.Popen([sys.executable, "-m", "sfoflow", "sweep", "--today", "2023-05-25"], cwd=ROOT,
+    commands = [subprocess.Popen(sfoflow("sweep", "--today", "2023-05-25"), cwd=ROOT,
                                  env=redis_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                 for _ in range(2)]
     outputs = [c.communicate(timeout=120)[0] for c in commands]

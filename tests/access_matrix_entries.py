@@ -133,7 +133,7 @@ def _qa_sent(session, world):
     from sfoflow.models import Review, User
     from sfoflow.services import assessment, settings
     from sfoflow.services.lifecycle import apply_action
-    from tests.assessment_helpers import complete_payload
+    from tests.support.assessment import complete_payload
 
     _qa_started(session, world)
     review, owner = session.get(Review, world["review"]), session.get(User, world["owner"])
@@ -183,7 +183,7 @@ ENTRIES[("POST", "/api/v1/high-profile-queries/<int:query_id>/decision")] = Entr
 # --- deadlines: allocation, work lists, notifications (owner: "deadlines") -----------------------------
 
 def _selected_review(session, world):
-    from tests.core_helpers import make_review
+    from tests.support.core import make_review
 
     review = make_review(session, state="selected_for_hmip", route="hmip")
     return {"selected": review.id, "selected_version": review.version}

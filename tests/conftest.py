@@ -15,7 +15,8 @@ from sqlalchemy import text
 from sfoflow import create_app, db
 from sfoflow.config import from_env
 from sfoflow.models import Base
-from tests.worker import celery_worker  # noqa: F401  (a real Celery worker subprocess)
+from tests.support import web
+from tests.support.worker import broker_problem, purge, start_worker
 
 CI = os.environ.get("CI", "").lower() == "true"
 _TMP = Path(tempfile.mkdtemp(prefix="sfoflow-test-"))
@@ -153,10 +154,33 @@ def api(client, make_user):
     return make
 
 
-def review_payload(**overrides) -> dict:
-    data = {"reference": "SFO/2023/0001", "region": "london", "offence_category": "homicide",
-            "received_on": "2023-04-27", "provider": "N07", "is_high_profile": False,
-            "parallel_reviews": [{"type": "domestic_homicide_review", "status": "in_progress"}],
-            "local_team_email": "sfo.london@example.org"}
-    data.update(overrides)
-    return data
+@pytest.fixture
+def celery_worker(test_env, settings, database):
+    """A running worker on the configured broker, for one test.
+
+    One per test, not per session: a worker left running would take the tasks other tests send
+    and expect to find waiting (or deliver themselves), and a message left over from an earlier
+    test could act on a row that now has the same id.
+    """
+    problem = broker_problem(settings.broker_url)
+    if problem:
+        message = f"broker {settings.broker_url} is not reachable: {problem}"
+        if CI:
+            pytest.fail(message)  # in CI a configured service must be there
+        pytest.skip(message)
+    purge(settings.broker_url)
+    worker = start_worker(dict(test_env), Path(tempfile.mkdtemp(prefix="sfoflow-worker-")))
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def signed_in(app, make_user):
+    """signed_in(role, **kw) -> (client, user): a fresh client signed in through the form."""
+    def make(role, **kw):
+        user, _ = make_user(role, **kw)
+        client = app.test_client()
+        resp = web.sign_in(client, user)
+        assert resp.status_code == 302, web.text(resp)
+        return client, user
+    return make

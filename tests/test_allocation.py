@@ -12,7 +12,7 @@ from sfoflow.models.allocation import Allocation
 from sfoflow.models.notifications import Notification
 from sfoflow.services import settings
 from sfoflow.working_days import london_today
-from tests.core_helpers import auth, count_rows, make_person, make_review, snapshot
+from tests.support.core import auth, count_rows, make_person, make_review, snapshot
 
 
 @pytest.fixture

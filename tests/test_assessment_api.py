@@ -8,8 +8,8 @@ import pypdf
 import pytest
 
 from sfoflow.assessment.framework import load_framework
-from tests.assessment_helpers import EXPECTED_OVERALL, EXPECTED_SCORE, RATINGS, complete_payload
-from tests.core_helpers import auth, make_person, make_review
+from tests.support.assessment import EXPECTED_OVERALL, EXPECTED_SCORE, RATINGS, complete_payload
+from tests.support.core import auth, make_person, make_review
 
 FW = load_framework("v1")
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sfoflow.assessment.framework import load_framework
 from sfoflow.models import Review
 from sfoflow.models.assessment import Assessment, QaReport
-from tests.assessment_helpers import FEEDBACK, RATINGS, SUMMARY, complete_answers
-from tests.core_helpers import make_review
+from tests.support.assessment import FEEDBACK, RATINGS, SUMMARY, complete_answers
+from tests.support.core import make_review
 
 FW = load_framework("v1")
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +22,8 @@ from sfoflow.cli import cli
 from sfoflow.models import AuditEvent, Review
 from sfoflow.services import calendar as svc
 from sfoflow.working_days import default_official_list
-from tests.core_helpers import DUE_ON, make_person, make_review
+from tests.support.cli import sfoflow
+from tests.support.core import DUE_ON, make_person, make_review
 
 MAY = lambda d: date(2023, 5, d)  # noqa: E731
 OPEN = ["received", "selected_for_hmip", "routed_to_hmpps", "allocated", "in_qa", "awaiting_sign_off"]
@@ -124,8 +123,7 @@ def test_calendar_refresh_command_from_a_file(session, test_env, tmp_path):
 
 def test_due_date_command(test_env):
     """The installed `sfoflow` script, run as a person would: both of the domain's examples."""
-    command = Path(sys.executable).with_name("sfoflow")
-    runs = {received: subprocess.Popen([str(command), "due-date", received], env=test_env, text=True,
+    runs = {received: subprocess.Popen(sfoflow("due-date", received), env=test_env, text=True,
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for received in ("2023-04-27", "2023-04-29")}  # side by side: each starts the app
     printed = {}

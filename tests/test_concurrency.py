@@ -17,7 +17,7 @@ from sfoflow.db import transaction
 from sfoflow.models import User
 from sfoflow.services import lifecycle, reviews
 from sfoflow.services.errors import Conflict
-from tests.core_helpers import auth, make_person, make_review, snapshot
+from tests.support.core import auth, make_person, make_review, snapshot
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sfoflow.config import DEV_SAMPLING_KEY, DEV_SECRET, ENVIRONMENT, ConfigError, from_env
+from tests.support.cli import sfoflow
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = {"SFOFLOW_SECRET_KEY": "s3cret-" + "k" * 40, "SFOFLOW_SAMPLING_KEY": "sampl3-" + "q" * 40}
@@ -64,8 +65,8 @@ def test_production_starts_with_real_secrets_and_development_needs_none():
 def test_the_app_refuses_to_start_in_production_with_the_default_secret(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SFOFLOW_")}
     env.update(SFOFLOW_ENV="production", SFOFLOW_INSTANCE_DIR=str(tmp_path))
-    for argv in (["-m", "sfoflow", "web"], ["-c", "import sfoflow.wsgi"]):
-        result = subprocess.run([sys.executable, *argv], env=env, cwd=ROOT, capture_output=True, text=True,
+    for argv in (sfoflow("web"), [sys.executable, "-c", "import sfoflow.wsgi"]):
+        result = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True,
                                 timeout=120)
         assert result.returncode != 0, argv
         assert "SFOFLOW_SECRET_KEY must be set" in result.stderr, result.stderr[-2000:]

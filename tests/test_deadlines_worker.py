@@ -25,12 +25,14 @@ from sqlalchemy import func, select
 
 from sfoflow import create_app
 from sfoflow.config import from_env
+from sfoflow.models import HealthCheck
 from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.services import notifications, settings
 from sfoflow.working_days import london_today
-from tests.core_helpers import auth, make_person
-from tests.deadlines_helpers import allocate, selected_review, staff
-from tests.worker import READY_TIMEOUT, WorkerProcess, wait_for
+from tests.support.cli import sfoflow
+from tests.support.core import auth, make_person
+from tests.support.deadlines import allocate, selected_review, staff
+from tests.support.worker import READY_TIMEOUT, WorkerProcess, wait_for
 
 pytestmark = pytest.mark.worker
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +122,24 @@ def all_delivered(database):
     return bool(current) and all(v == "delivered" for v in current.values())
 
 
+def worker_caught_up(app, database, timeout: float = 60) -> bool:
+    """Send a marker task now and wait until the worker has run it. There is one worker, with one
+    process taking one message at a time in the order sent, so once the marker has run every
+    message sent before it has been handled: what the worker did by then is all it will do."""
+    with database.session() as s:
+        marker = HealthCheck()
+        s.add(marker)
+        s.commit()
+        marker_id = marker.id
+    app.extensions["celery"].send_task("sfoflow.health.ping", args=[marker_id])
+
+    def ran() -> bool:
+        with database.session() as s:
+            return s.get(HealthCheck, marker_id).completed_at is not None
+
+    return bool(wait_for(ran, timeout))
+
+
 def arrange_due_work(session) -> dict:
     """Reviews with reminders, escalations and an unallocated alert due on Thu 25 May 2023."""
     people = staff(session, inspectors=2, managers=2, central=1)
@@ -136,7 +156,7 @@ def test_two_sweep_processes_at_once_record_and_deliver_each_notification_once(d
                                                                                workers, short_lease):
     arrange_due_work(session)
     workers(redis_env)
-    commands = [subprocess.Popen([sys.executable, "-m", "sfoflow", "sweep", "--today", "2023-05-25"], cwd=ROOT,
+    commands = [subprocess.Popen(sfoflow("sweep", "--today", "2023-05-25"), cwd=ROOT,
                                  env=redis_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
                 for _ in range(2)]
     outputs = [c.communicate(timeout=120)[0] for c in commands]
@@ -161,7 +181,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_delivers_each_once(datab
     expected = sorted(statuses(database))
     assert len(expected) >= 10 and set(statuses(database).values()) == {"pending"}
     marker = tmp_path / "deliveries-begun"
-    slow = workers(redis_env, "tests.deadlines_slow_worker",
+    slow = workers(redis_env, "tests.support.deadlines_slow_worker",
                    {"DEADLINES_TEST_MARKER": str(marker), "DEADLINES_TEST_STALL": "120"})
     redis_app = make_app(redis_env)
     with redis_app.extensions["sfoflow_db"].session() as redis_session:  # hands over through Redis
@@ -188,7 +208,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing_and_delivers_each_once(datab
     # later sweeps find nothing more to send, and nothing is sent twice
     with redis_app.extensions["sfoflow_db"].session() as redis_session:
         assert notifications.sweep(redis_session, date(2023, 5, 25)).dispatched == []
-    time.sleep(1)
+    assert worker_caught_up(redis_app, database), "the marker task never ran"
     assert outbox_ids(database) == expected
 
 
@@ -277,6 +297,6 @@ def test_with_the_broker_stopped_work_carries_on_and_what_fell_due_is_sent_once_
     assert outbox_ids(database) == sorted(statuses(database))
     with down_app.extensions["sfoflow_db"].session() as down_session:
         assert notifications.sweep(down_session, reminder_day).dispatched == []
-    time.sleep(1)
+    assert worker_caught_up(down_app, database), "the marker task never ran"
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 3

@@ -16,7 +16,7 @@ from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.notify import OutboxSender, SmtpSender, delivery
 from sfoflow.notify.govuk_notify import NotifySender
 from sfoflow.notify.senders import Message
-from tests.deadlines_helpers import allocate, selected_review, staff
+from tests.support.deadlines import allocate, selected_review, staff
 
 POLICY = Policy(max_attempts=3, backoff_seconds=60, lease_seconds=120)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 from sfoflow import demo
 from sfoflow.models import AuditEvent, ParallelReview, Review, User
 from sfoflow.services import users as user_service
+from tests.support.cli import sfoflow
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2024, 6, 14)  # a Friday; the year shown runs from mid-June 2023
@@ -122,7 +122,7 @@ def test_the_demo_command_refuses_in_production(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SFOFLOW_")}
     env.update(SFOFLOW_ENV="production", SFOFLOW_SECRET_KEY="a-real-secret-" + "x" * 20,
                SFOFLOW_SAMPLING_KEY="a-real-sampling-key-" + "y" * 20, SFOFLOW_INSTANCE_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "-m", "sfoflow", "demo"], env=env, cwd=ROOT,
+    result = subprocess.run(sfoflow("demo"), env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "never loaded in production" in result.stderr

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from sfoflow.models import AuditEvent, Extension, ParallelReview
-from tests.core_helpers import DUE_ON, auth, count_rows, make_person, make_review, snapshot
+from tests.support.core import DUE_ON, auth, count_rows, make_person, make_review, snapshot
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from sfoflow.cli import cli
 from sfoflow.models import AuditEvent, ParallelReview, Review
-from tests.core_helpers import auth, count_rows, make_person, make_review
+from tests.support.core import auth, count_rows, make_person, make_review
 
 URL = "/api/v1/reviews/import"
 HEADER = "reference,region,offence_category,received_on,provider,is_high_profile,local_team_email,parallel_reviews\n"

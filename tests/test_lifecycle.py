@@ -1,5 +1,5 @@
 """The pure lifecycle core: decide() for every (state, action, role), against a table written
-here from domain.md's diagram, not derived from ACTIONS.
+by hand from domain.md's diagram (tests/support/lifecycle_table.py), not derived from ACTIONS.
 
     received --sample--> selected_for_hmip --allocate--> allocated --start--> in_qa --submit--> awaiting_sign_off --approve--> feedback_sent
         |                                   ^ reallocate |              ^    return       |
@@ -16,62 +16,17 @@ import itertools
 import pytest
 
 from sfoflow.workflows import lifecycle as lc
-
-STATES = ["received", "selected_for_hmip", "routed_to_hmpps", "allocated", "in_qa", "awaiting_sign_off",
-          "feedback_sent", "withdrawn"]
-OPEN = ["received", "selected_for_hmip", "routed_to_hmpps", "allocated", "in_qa", "awaiting_sign_off"]
-ACTIONS = ["sample", "add_to_sample", "allocate", "reallocate", "start", "submit", "return", "approve",
-           "withdraw"]
-# An actor is (role, is the allocated inspector).
-ACTORS = {
-    "system": ("system", False),
-    "central_team": ("central_team", False),
-    "owner": ("inspector", True),
-    "other_inspector": ("inspector", False),
-    "manager": ("manager", False),
-    "admin": ("admin", False),
-}
-
-# (from state, action) -> (who may, to state). "owner" is the allocated inspector only.
-# Choices the diagram leaves open, taken as the lead wrote them and listed in the report:
-#  * managers may allocate too, and the central team may reallocate (both "allocate");
-#  * reallocate is also legal from in_qa (an inspector who started and then fell ill), going
-#    back to allocated for the new inspector to start;
-#  * add_to_sample (not drawn) lets a manager add a review routed to HMPPS, or not yet
-#    sampled, to the HMIP sample, with a reason;
-#  * withdraw is for the central team and managers.
-LEGAL = {
-    ("received", "sample"): ({"system"}, "by route"),
-    ("received", "add_to_sample"): ({"manager"}, "selected_for_hmip"),
-    ("routed_to_hmpps", "add_to_sample"): ({"manager"}, "selected_for_hmip"),
-    ("selected_for_hmip", "allocate"): ({"central_team", "manager"}, "allocated"),
-    ("allocated", "reallocate"): ({"central_team", "manager"}, "allocated"),
-    ("in_qa", "reallocate"): ({"central_team", "manager"}, "allocated"),
-    ("allocated", "start"): ({"owner"}, "in_qa"),
-    ("in_qa", "submit"): ({"owner"}, "awaiting_sign_off"),
-    ("awaiting_sign_off", "return"): ({"manager"}, "in_qa"),
-    ("awaiting_sign_off", "approve"): ({"manager"}, "feedback_sent"),
-    **{(s, "withdraw"): ({"central_team", "manager"}, "withdrawn") for s in OPEN},
-}
-REQUIRED = {
-    "sample": ["route"], "add_to_sample": ["reason"], "allocate": ["inspector_id"],
-    "reallocate": ["inspector_id", "reason"], "start": [], "submit": [], "return": ["reason"],
-    "approve": [], "withdraw": ["reason"],
-}
-FULL_DATA = {"route": "selected_for_hmip", "reason": "a reason", "inspector_id": 7}
-
-
-def permitted(state: str, action: str, actor: str) -> bool:
-    rule = LEGAL.get((state, action))
-    if rule is None:
-        return False
-    who, _ = rule
-    role, is_owner = ACTORS[actor]
-    return actor in who or ("owner" in who and role == "inspector" and is_owner)
-
-
-def expected_allowed_now(state: str, actor: str) -> set[str]:
-    return {a for a in ACTIONS if permitted(state, a, actor)}
+from tests.support.lifecycle_table import (
+    ACTIONS,
+    ACTORS,
+    FULL_DATA,
+    LEGAL,
+    OPEN,
+    REQUIRED,
+    STATES,
+    expected_allowed_now,
+    permitted,
+)
 
 
 def test_the_table_covers_the_core():

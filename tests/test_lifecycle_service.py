@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sfoflow.models import AuditEvent
 from sfoflow.services import lifecycle, settings, wiring
 from sfoflow.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tests.core_helpers import auth, make_person, make_review, snapshot
-from tests.test_lifecycle import ACTIONS, ACTORS, LEGAL, STATES, expected_allowed_now, permitted
+from tests.support.core import auth, make_person, make_review, snapshot
+from tests.support.lifecycle_table import ACTIONS, ACTORS, LEGAL, STATES, expected_allowed_now, permitted
 
 INSPECTED = {"allocated", "in_qa", "awaiting_sign_off", "feedback_sent"}  # states that have an inspector
 

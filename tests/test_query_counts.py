@@ -12,7 +12,7 @@ from sqlalchemy import UniqueConstraint, event, text
 from sfoflow.models import Review
 from sfoflow.schemas.reviews import ReviewFilter
 from sfoflow.services import reviews as svc
-from tests.core_helpers import auth, make_person, make_review
+from tests.support.core import auth, make_person, make_review
 
 
 @contextmanager

@@ -14,8 +14,8 @@ from sfoflow.reports import pdf as report_pdf
 from sfoflow.services import assessment as svc
 from sfoflow.services import settings
 from sfoflow.services.lifecycle import apply_action
-from tests.assessment_helpers import FEEDBACK, SUMMARY, complete_payload
-from tests.core_helpers import make_person, make_review
+from tests.support.assessment import FEEDBACK, SUMMARY, complete_payload
+from tests.support.core import make_person, make_review
 
 
 FOOTER = re.compile(r"^QA report: SFO review \S+ - page \d+ of \d+$")
@@ -116,7 +116,7 @@ def test_the_sent_report_pdf_carries_the_assessment(session, database):
         report = s.scalar(select(QaReport).where(QaReport.review_id == review.id))
         text = text_of(report.pdf)
     flat = squash(text)
-    # tests/assessment_helpers.RATINGS: good, requires improvement, outstanding, good -> 8: Good
+    # tests/support/assessment.py RATINGS: good, requires improvement, outstanding, good -> 8: Good
     for row in ("1. Analysis of practice Good 2", "2. Overall judgements Requires improvement 1",
                 "3. Learning Outstanding 3", "4. Victims and their families Good 2"):
         assert row in text, row

@@ -9,7 +9,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -24,7 +23,8 @@ from sfoflow.config import from_env
 from sfoflow.models import HealthCheck
 from sfoflow.services.dispatch import after_commit, pending
 from sfoflow.services.health import request_check
-from tests.worker import wait_for
+from tests.support.cli import sfoflow
+from tests.support.worker import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,7 +193,7 @@ class Run:
     """``sfoflow run`` in a subprocess, its output collected line by line."""
 
     def __init__(self, env: dict, *args: str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "sfoflow", "run", *args], env=env, cwd=ROOT,
+        self.proc = subprocess.Popen(sfoflow("run", *args), env=env, cwd=ROOT,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
 
@@ -261,7 +261,7 @@ def test_sfoflow_run_serves_runs_tasks_and_stops_cleanly_on_ctrl_c(tmp_path):
         assert status == 200 and json.loads(body)["checks"]["broker"] == "ok"
         # a message goes database -> embedded broker -> the run's own worker -> database (behind
         # the demo's allocation emails, which the worker delivers first)
-        health = subprocess.run([sys.executable, "-m", "sfoflow", "health", "--worker", "--timeout", "60"],
+        health = subprocess.run(sfoflow("health", "--worker", "--timeout", "60"),
                                 env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     finally:
         run.proc.send_signal(signal.SIGINT)

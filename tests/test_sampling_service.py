@@ -30,11 +30,11 @@ from sfoflow.services import imports, lifecycle, reviews
 from sfoflow.services import sampling as svc
 from sfoflow.services import settings as settings_svc
 from sfoflow.services.errors import Conflict
-from tests.core_helpers import make_review
-from tests.conftest import review_payload
+from tests.support.cli import sfoflow
+from tests.support.core import make_review
+from tests.support.reviews import review_payload
 
 ROOT = Path(__file__).resolve().parents[1]
-SFOFLOW = ROOT / ".venv" / "bin" / "sfoflow"
 KEY = b"test-sampling-key-0123456789"
 ADMIN_ONLY = {"arrival_order", "run_number", "run_position", "uniform", "threshold"}
 
@@ -354,7 +354,7 @@ def test_withdrawn_reviews_stay_counted_in_the_arrival_order(keyed, make_user):
 # --- CLI -----------------------------------------------------------------------------------------
 
 def _run(args, env, **kw):
-    return subprocess.run([str(SFOFLOW), *args], env=env, capture_output=True, text=True, timeout=120, **kw)
+    return subprocess.run(sfoflow(*args), env=env, capture_output=True, text=True, timeout=120, **kw)
 
 
 def test_cli_replay_ok_and_with_another_key(api, test_env, settings):

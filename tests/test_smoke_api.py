@@ -1,6 +1,6 @@
 from datetime import date
 
-from tests.conftest import review_payload
+from tests.support.reviews import review_payload
 
 
 def test_intake_sets_due_date_and_audits(api):

@@ -16,8 +16,8 @@ from sfoflow.cli import cli
 from sfoflow.models import Review, User
 from sfoflow.models.notifications import Notification
 from sfoflow.services import notifications, settings
-from tests.core_helpers import make_review
-from tests.deadlines_helpers import allocate, clock, days, keyset, recorded, selected_review, staff
+from tests.support.core import make_review
+from tests.support.deadlines import allocate, clock, days, keyset, recorded, selected_review, staff
 
 D = date
 

@@ -15,46 +15,9 @@ from sqlalchemy import select
 from sfoflow.models import AuditEvent, HealthCheck, Review
 from sfoflow.services import settings as settings_svc
 from sfoflow.workflows import lifecycle as lc
-from tests.browser.factories import allocate, register, select_for_hmip, wait_for
-
-PASSWORD = "password-123"  # tests/conftest.py make_user
-TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def token(page) -> str:
-    return TOKEN_RE.search(page.get_data(as_text=True)).group(1)
-
-
-def text(resp) -> str:
-    """The page's visible text, roughly: tags dropped, entities decoded, spaces collapsed."""
-    body = re.sub(r"<script.*?</script>", " ", resp.get_data(as_text=True), flags=re.S)
-    body = re.sub(r"</?(span|strong|a|code|em|b)\b[^>]*>", "", body)  # inline: no word break
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
-
-
-def sign_in(client, user, password=PASSWORD, next_url=None):
-    page = client.get("/sign-in")
-    url = "/sign-in" + (f"?next={next_url}" if next_url else "")
-    return client.post(url, data={"email": user.email, "password": password, "csrf_token": token(page)})
-
-
-@pytest.fixture
-def signed_in(app, make_user):
-    """signed_in(role, **kw) -> (client, user): a fresh client signed in through the form."""
-    def make(role, **kw):
-        user, _ = make_user(role, **kw)
-        client = app.test_client()
-        resp = sign_in(client, user)
-        assert resp.status_code == 302, text(resp)
-        return client, user
-    return make
-
-
-def post_form(client, page_url, action_url, data):
-    """Load the page (for its CSRF token), then post the form as the browser would."""
-    page = client.get(page_url)
-    assert page.status_code == 200, text(page)
-    return client.post(action_url, data={"csrf_token": token(page), **data})
+from tests.support.reviews import allocate, register, select_for_hmip
+from tests.support.web import PASSWORD, post_form, sign_in, text, token
+from tests.support.worker import wait_for
 
 
 # --- sign-in, sign-out, redirects ----------------------------------------------------------------

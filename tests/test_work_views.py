@@ -1,5 +1,5 @@
 """Task list, open QA (JSON, CSV, page), workload, timeliness, notifications and the outbox,
-through the API and the web pages. Expected working days come from tests/deadlines_helpers.py's
+through the API and the web pages. Expected working days come from tests/support/deadlines.py's
 own calendar, never from sfoflow.working_days."""
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sfoflow.models import Review
 from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.working_days import london_today
-from tests.core_helpers import auth, make_person, make_review
-from tests.deadlines_helpers import remaining, working_after, working_before
-from tests.test_web import post_form, signed_in, text  # noqa: F401  (fixture)
+from tests.support.core import auth, make_person, make_review
+from tests.support.deadlines import remaining, working_after, working_before
+from tests.support.web import post_form, sign_in, text
 
 TODAY = london_today()
 
@@ -66,8 +66,6 @@ def test_an_inspector_gets_their_own_open_reviews_soonest_due_first(client, worl
 
 
 def test_the_task_page_shows_the_same_with_buttons_that_work(app, signed_in, world, session):
-    from tests.test_web import sign_in
-
     ann, _ = world["ann"]
     client = app.test_client()
     sign_in(client, _with_password(session, ann))

@@ -20,7 +20,8 @@ from sfoflow.models import Review
 from sfoflow.models.assessment import NotificationAttachment, QaReport
 from sfoflow.models.notifications import OutboxMessage
 from sfoflow.working_days import london_today
-from tests.browser.factories import allocate, register, wait_for
+from tests.support.reviews import allocate, register
+from tests.support.worker import wait_for
 
 pytestmark = pytest.mark.browser
 

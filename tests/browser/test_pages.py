@@ -10,7 +10,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from sfoflow.workflows import lifecycle as lc
-from tests.browser.factories import allocate, register, select_for_hmip, wait_for
+from tests.support.reviews import allocate, register, select_for_hmip
+from tests.support.worker import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -247,7 +248,7 @@ def test_a_task_sent_from_the_page_is_run_by_a_real_worker(browser, make_user, c
 
     result = wait_for(done, 60, interval=1)
     assert result, f"no worker ran the task:\n{celery_worker.log()[-2000:]}"
-    assert "sfoflow-test-" in result  # the test worker's name (tests/worker.py), as recorded by the task
+    assert "sfoflow-test-" in result  # the test worker's name (tests/support/worker.py), as recorded by the task
 
 
 def test_review_page_screenshot(browser, make_user, session):

@@ -9,8 +9,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.core_helpers import make_review
-from tests.deadlines_helpers import working_after, working_before
+from tests.support.core import make_review
+from tests.support.deadlines import working_after, working_before
 
 pytestmark = pytest.mark.browser
 PASSWORD = "password-123"  # tests/conftest.py make_user

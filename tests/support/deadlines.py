@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sfoflow.models import AuditEvent, User
 from sfoflow.models.notifications import Notification
 from sfoflow.services import lifecycle
-from tests.core_helpers import make_person, make_review
+from tests.support.core import make_person, make_review
 
 LONDON = ZoneInfo("Europe/London")
 

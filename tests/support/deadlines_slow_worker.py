@@ -1,4 +1,4 @@
-"""``celery -A tests.deadlines_slow_worker worker``: the real worker, except that each outbox
+"""``celery -A tests.support.deadlines_slow_worker worker``: the real worker, except that each outbox
 delivery stalls after it is claimed, so a test can kill the worker mid-delivery.
 
 DEADLINES_TEST_MARKER names a file that gets one line per delivery begun;

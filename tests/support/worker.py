@@ -4,7 +4,7 @@ It uses the broker the tests are configured with: kombu's SQLAlchemy transport o
 SQLite file by default, Redis when SFOFLOW_BROKER_URL says redis://. With CI=true an
 unreachable broker fails the run; it is never skipped.
 
-Exposed to every test by one import line in tests/conftest.py.
+The ``celery_worker`` fixture in tests/conftest.py starts one for a test.
 """
 from __future__ import annotations
 
@@ -13,14 +13,12 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-CI = os.environ.get("CI", "").lower() == "true"
 READY_TIMEOUT = 60
 
 
@@ -98,23 +96,3 @@ def purge(broker_url: str, queue: str = "celery") -> None:
 
     with Connection(broker_url, transport_options=_transport_options(broker_url)) as conn:
         conn.default_channel.queue_purge(queue)
-
-
-@pytest.fixture
-def celery_worker(test_env, settings, database):
-    """A running worker on the configured broker, for one test.
-
-    One per test, not per session: a worker left running would take the tasks other tests send
-    and expect to find waiting (or deliver themselves), and a message left over from an earlier
-    test could act on a row that now has the same id.
-    """
-    problem = broker_problem(settings.broker_url)
-    if problem:
-        message = f"broker {settings.broker_url} is not reachable: {problem}"
-        if CI:
-            pytest.fail(message)  # in CI a configured service must be there
-        pytest.skip(message)
-    purge(settings.broker_url)
-    worker = start_worker(dict(test_env), Path(tempfile.mkdtemp(prefix="sfoflow-worker-")))
-    yield worker
-    worker.stop()

@@ -1,6 +1,6 @@
-"""Reviews in a given state, made through the services (the same path the web and API take)."""
+"""Reviews in a given state, made through the services (the same path the web and API take),
+and the intake payload they start from."""
 from __future__ import annotations
-
 
 from datetime import date
 
@@ -8,8 +8,6 @@ from sfoflow.db import transaction
 from sfoflow.schemas.reviews import review_create_schema
 from sfoflow.services import lifecycle, reviews, users
 from sfoflow.workflows import lifecycle as lc
-from tests.conftest import review_payload
-from tests.worker import wait_for  # noqa: F401  (re-exported for the page tests)
 
 
 def register(session, actor, **overrides):
@@ -42,3 +40,12 @@ def allocate(session, review, central, inspector, manager=None):
                                data={"inspector_id": inspector.id})
     assert review.state == lc.ALLOCATED and review.inspector_id == inspector.id
     return review
+
+
+def review_payload(**overrides) -> dict:
+    data = {"reference": "SFO/2023/0001", "region": "london", "offence_category": "homicide",
+            "received_on": "2023-04-27", "provider": "N07", "is_high_profile": False,
+            "parallel_reviews": [{"type": "domestic_homicide_review", "status": "in_progress"}],
+            "local_team_email": "sfo.london@example.org"}
+    data.update(overrides)
+    return data

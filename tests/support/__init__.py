@@ -1,0 +1,6 @@
+"""Plain helpers the tests share: arranging data, an independent calendar, a real worker process.
+
+Not fixtures and not tests: fixtures live in tests/conftest.py (and tests/browser/conftest.py),
+and they, like the test modules, import from here. No test module imports another test module
+or a conftest.
+"""

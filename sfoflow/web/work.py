@@ -8,7 +8,7 @@ import math
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from ..db import transaction
 from ..deadlines.delivery import STATUSES
 from ..deadlines.rules import KINDS
 from ..models import User
+from ..models.assessment import NotificationAttachment
 from ..notify import attachments, delivery
 from ..schemas.deadlines import NotificationFilter, OpenQaFilter
 from ..services import allocation, notifications, settings, work
@@ -52,12 +53,12 @@ def task_actions(item: dict) -> list[dict]:
     out = []
     for action in item["allowed_actions"]:
         if action == "start":
-            target = "assessment.start" if _endpoint("assessment.start") else None
+            target = "qa_form.start" if _endpoint("qa_form.start") else None
             href = url_for(target, review_id=item["id"]) if target else \
                 url_for("pages.take_action", review_id=item["id"], action="start")
             out.append({"post": True, "label": "Start QA", "href": href})
-        elif action == "submit" and _endpoint("assessment.form"):
-            out.append({"post": False, "label": "Continue QA", "href": url_for("assessment.form", review_id=item["id"])})
+        elif action == "submit" and _endpoint("qa_form.form"):
+            out.append({"post": False, "label": "Continue QA", "href": url_for("qa_form.form", review_id=item["id"])})
         else:
             out.append({"post": False, "label": lc.ACTIONS[action].label,
                         "href": url_for("pages.review_page", review_id=item["id"])})
@@ -225,3 +226,14 @@ def outbox():
     return render_template("work/outbox.html", title="Outbox", items=items, total=total, files=files,
                            page=page_no, pages=max(1, math.ceil(total / per_page)),
                            smtp=bool(current_app.config["SFOFLOW"].smtp_host))
+
+
+@bp.get("/outbox/attachments/<int:attachment_id>")
+@roles_required(lc.ADMIN)
+def outbox_attachment(attachment_id: int):
+    """A file sent with an email, as the outbox lists it."""
+    item = db_session().get(NotificationAttachment, attachment_id)
+    if item is None:
+        abort(404)
+    return Response(item.content, mimetype=item.content_type,
+                    headers={"Content-Disposition": f'attachment; filename="{item.filename}"'})

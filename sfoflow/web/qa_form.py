@@ -1,4 +1,4 @@
-"""The QA form, the manager's sign-off, the report page and high-profile queries.
+"""The QA form and the manager's sign-off (the report: qa_report; queries: high_profile).
 
 The inspector works through the form; it autosaves (assessment.js posts the changed fields to
 ``autosave``) and works without JavaScript too (the "Save draft" button posts the whole form).
@@ -6,16 +6,14 @@ Validation is the service's: the same framework-built schema as the API.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from .. import db_session
 from ..assessment.framework import Framework
 from ..db import transaction
-from ..models.assessment import NotificationAttachment
-from ..schemas.assessment import HighProfileDecisionIn, HighProfileQueryIn, flat_errors
+from ..schemas.assessment import flat_errors
 from ..services import assessment as svc
 from ..services import high_profile_queries as hpq
 from ..services import lifecycle, qa_reports, reviews
@@ -28,9 +26,7 @@ from .auth import roles_required
 from .display import LONDON, london_time
 from .forms import STALE, FormErrors
 
-bp = Blueprint("assessment", __name__)
-NAV = [{"endpoint": "assessment.query_queue", "text": "High-profile queries", "order": 40,
-        "roles": [lc.CENTRAL_TEAM]}]
+bp = Blueprint("qa_form", __name__)
 READERS = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
 SAVED_ELSEWHERE = ("This QA was saved from another tab or device after you opened this page. The page shows "
                    "what you entered here, which has not been saved: save again to keep it (it will replace "
@@ -128,7 +124,8 @@ def missing_errors(framework: Framework, messages: list[str]) -> FormErrors:
 
 # --- pages ---------------------------------------------------------------------------------------
 
-def _review(review_id: int):
+def readable_review(review_id: int):
+    """The review and its session, if this person may read its QA (else 404 or 403)."""
     session = db_session()
     review = reviews.get_visible(session, review_id, current_user)
     svc.require_read(review, current_user)
@@ -148,7 +145,7 @@ def qa_links(review_id: int) -> list[dict]:
         return []
     links = []
     assessment = svc.get(session, review)
-    form_url = url_for("assessment.form", review_id=review_id)
+    form_url = url_for("qa_form.form", review_id=review_id)
     if assessment is None:
         if review.state == lc.ALLOCATED and review.inspector_id == current_user.id:
             links.append({"id": "qa-start-link", "text": "Start the QA", "href": form_url})
@@ -161,7 +158,7 @@ def qa_links(review_id: int) -> list[dict]:
     report = qa_reports.get(session, review)
     if report is not None:
         links.append({"id": "qa-report-link", "text": "Read the QA report",
-                      "href": url_for("assessment.report", review_id=review_id),
+                      "href": url_for("qa_report.report", review_id=review_id),
                       "status": {"on_time": report.on_time, "sent": london_time(report.sent_at),
                                  "to": report.sent_to, "rating": report.content["overall_rating_label"]}})
     return links
@@ -174,7 +171,7 @@ def _globals():
 
 def render_form(review_id: int, *, errors: FormErrors | None = None, values: dict | None = None,
                 status: int = 200, version: int | None = None, section_errors: dict | None = None):
-    session, review = _review(review_id)
+    session, review = readable_review(review_id)
     assessment = svc.get(session, review)
     view = review_view(review, get_calendar(session), london_today(), current_user)
     if assessment is None:
@@ -223,7 +220,7 @@ def start(review_id: int):
         flash(STALE if exc.extra.get("code") == "stale" else exc.message[0].upper() + exc.message[1:], "error")
         return redirect(url_for("pages.review_page", review_id=review_id))
     flash("QA started. Your answers save as you go.", "success")
-    return redirect(url_for("assessment.form", review_id=review_id))
+    return redirect(url_for("qa_form.form", review_id=review_id))
 
 
 def _int(value) -> int | None:
@@ -234,7 +231,7 @@ def _int(value) -> int | None:
 @roles_required(lc.INSPECTOR)
 def save(review_id: int):
     """Without JavaScript: "Save draft" and "Submit QA" post the whole form here."""
-    session, review = _review(review_id)
+    session, review = readable_review(review_id)
     assessment = svc.get(session, review)
     if assessment is None:
         raise NotFound("the QA of this review has not been started")
@@ -258,7 +255,7 @@ def save(review_id: int):
         return render_form(review_id, errors=errors, status=409)
     if request.form.get("intent") != "submit":
         flash(f"Draft saved at {_clock(assessment.updated_at)}.", "success")
-        return redirect(url_for("assessment.form", review_id=review_id))
+        return redirect(url_for("qa_form.form", review_id=review_id))
     return _submit(review_id, framework)
 
 
@@ -350,122 +347,3 @@ def sign_off(review_id: int, decision: str):
     else:
         flash(f"Returned to the inspector with your comments. Review {review.reference} is back in QA.", "success")
     return redirect(url_for("pages.review_page", review_id=review_id))
-
-
-# --- the report -----------------------------------------------------------------------------------
-
-def _report(review_id: int):
-    session, review = _review(review_id)
-    report = qa_reports.get(session, review)
-    if report is None:
-        raise NotFound("no QA report has been sent for this review")
-    return review, report
-
-
-@bp.get("/reviews/<int:review_id>/qa/report")
-@roles_required(*READERS)
-def report(review_id: int):
-    review, rep = _report(review_id)
-    return render_template("assessment/report.html", title=f"QA report: {review.reference}", review=review,
-                           report=rep, sent=london_time(rep.sent_at))
-
-
-@bp.get("/reviews/<int:review_id>/qa/report.pdf")
-@roles_required(*READERS)
-def report_pdf(review_id: int):
-    _review_, rep = _report(review_id)
-    return Response(rep.pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{rep.pdf_filename}"'})
-
-
-@bp.get("/outbox/attachments/<int:attachment_id>")
-@roles_required(lc.ADMIN)
-def outbox_attachment(attachment_id: int):
-    """A file sent with an email, as the outbox shows it (admins read the outbox)."""
-    item = db_session().get(NotificationAttachment, attachment_id)
-    if item is None:
-        abort(404)
-    return Response(item.content, mimetype=item.content_type,
-                    headers={"Content-Disposition": f'attachment; filename="{item.filename}"'})
-
-
-def attachments_for(notification_id: int) -> list[dict]:
-    """For the outbox page: the files sent with one email."""
-    rows = db_session().scalars(select(NotificationAttachment)
-                                .where(NotificationAttachment.notification_id == notification_id)
-                                .order_by(NotificationAttachment.id))
-    return [{"id": r.id, "filename": r.filename, "size": len(r.content),
-             "href": url_for("assessment.outbox_attachment", attachment_id=r.id)} for r in rows]
-
-
-@bp.app_context_processor
-def _outbox_globals():
-    return {"attachments_for": attachments_for}
-
-
-# --- high-profile queries -------------------------------------------------------------------------
-
-@bp.post("/reviews/<int:review_id>/qa/high-profile-query")
-@roles_required(lc.INSPECTOR)
-def raise_query(review_id: int):
-    session = db_session()
-    errors = FormErrors()
-    raw = {"reason": (request.form.get("reason") or "").strip()}
-    try:
-        body = HighProfileQueryIn().load(raw)
-    except ValidationError:
-        errors.add("hpq-reason", "Enter why you think the high-profile status should change")
-        return render_form(review_id, errors=errors, status=422)
-    try:
-        with transaction(session):
-            review = reviews.get_visible(session, review_id, current_user)
-            hpq.raise_query(session, review, current_user, body["reason"])
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        errors.add("hpq-reason", exc.message[0].upper() + exc.message[1:])
-        return render_form(review_id, errors=errors, status=exc.status)
-    flash("Your query has been sent to the central team, who decide a case's high-profile status.", "success")
-    return redirect(url_for("assessment.form", review_id=review_id) + "#high-profile-query")
-
-
-def _queue(errors: FormErrors | None = None, status: int = 200, failed: int | None = None):
-    session = db_session()
-    return render_template("assessment/queries.html", title="High-profile queries",
-                           open_queries=[hpq.view(q) for q in hpq.listing(session, hpq.OPEN)],
-                           decided=[hpq.view(q) for q in hpq.listing(session, "all") if q.status != hpq.OPEN][-20:],
-                           errors=errors or FormErrors(), failed=failed,
-                           form=request.form if errors else {}), status
-
-
-@bp.get("/high-profile-queries")
-@roles_required(lc.CENTRAL_TEAM)
-def query_queue():
-    return _queue()
-
-
-@bp.post("/high-profile-queries/<int:query_id>/decision")
-@roles_required(lc.CENTRAL_TEAM)
-def decide_query(query_id: int):
-    session = db_session()
-    errors = FormErrors()
-    raw = {k: (request.form.get(k) or "").strip() for k in ("decision", "reason")}
-    try:
-        body = HighProfileDecisionIn().load({k: v for k, v in raw.items() if v})
-    except ValidationError as exc:
-        if "decision" in exc.messages:
-            errors.add(f"decision-{query_id}", "Select whether to accept or reject the query")
-        if "reason" in exc.messages:
-            errors.add(f"reason-{query_id}", "Enter the reason for your decision")
-        return _queue(errors, 422, query_id)
-    try:
-        with transaction(session):
-            query = hpq.get(session, query_id)
-            hpq.decide(session, query, current_user, body["decision"], body["reason"])
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        errors.add(f"decision-{query_id}", exc.message[0].upper() + exc.message[1:])
-        return _queue(errors, exc.status, query_id)
-    flash(f"Query on review {query.review.reference} {query.status}.", "success")
-    return redirect(url_for("assessment.query_queue"))

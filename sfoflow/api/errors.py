@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, request
+from flask import request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from ..services.errors import ServiceError
+from ..http.errors import error_response, service_error_response
+from ..services.errors import ServiceError, flatten_messages
 from . import bp
 
 log = logging.getLogger(__name__)
-
-
-def error_response(status: int, message: str, **extra):
-    return jsonify({"error": {"status": status, "message": message, **extra}}), status
 
 
 def _is_api() -> bool:
@@ -23,27 +20,14 @@ def _is_api() -> bool:
 
 @bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError):
-    return jsonify({"error": exc.to_dict()}), exc.status
+    return service_error_response(exc)
 
 
 @bp.errorhandler(ValidationError)
 def _validation_error(exc: ValidationError):
-    messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-    fields = _flatten(messages)
+    fields = flatten_messages(exc.messages)
     first = "; ".join(f"{k}: {v[0] if isinstance(v, list) and v else v}" for k, v in fields.items())
     return error_response(422, f"invalid input: {first}", fields=fields)
-
-
-def _flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:
-    """Nested errors (a list of parallel reviews) as dotted names: ``parallel_reviews.0.type``."""
-    out = {}
-    for key, value in messages.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{name}."))
-        else:
-            out[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-    return out
 
 
 @bp.errorhandler(HTTPException)

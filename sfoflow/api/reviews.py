@@ -53,10 +53,9 @@ def import_reviews():
         raise ValidationFailed("no file: attach the CSV as the form field 'file'",
                                fields={"file": ["attach the CSV file as 'file'"]})
     raw = upload.read() if upload else request.get_data()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed("the file is not UTF-8 text", errors=[]) from None
+    text = imports.decode(raw)
+    if text is None:
+        raise ValidationFailed("the file is not UTF-8 text", errors=[])
     session = db_session()
     with transaction(session):
         created = imports.import_csv(session, text, current_user())

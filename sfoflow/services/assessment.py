@@ -12,7 +12,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..assessment import framework as fw
 from ..assessment.completeness import missing_for_submit
@@ -25,7 +24,7 @@ from ..schemas.assessment import load_draft
 from ..workflows import lifecycle as lc
 from . import qa_reports
 from .errors import Conflict, Forbidden, NotFound
-from .lifecycle import check, effect
+from .lifecycle import check, effect, flush_or_conflict
 
 # Where config/qa_framework lives; None means the repository's config/. Tests point it at a
 # temporary folder to add a framework version.
@@ -75,6 +74,14 @@ def require_read(review: Review, viewer: User) -> None:
 
 def get(session: Session, review: Review) -> Assessment | None:
     return session.scalar(select(Assessment).where(Assessment.review_id == review.id))
+
+
+def started(session: Session, review: Review) -> Assessment:
+    """The review's assessment, or NotFound when the QA has not been started."""
+    assessment = get(session, review)
+    if assessment is None:
+        raise NotFound("the QA of this review has not been started")
+    return assessment
 
 
 def get_or_create(session: Session, review: Review, actor: User | None) -> Assessment:
@@ -133,12 +140,7 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
         assessment.summary = summary if summary and summary.strip() else None
     assessment.updated_at = utcnow()
     assessment.updated_by = actor
-    try:
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict("the QA was saved elsewhere at the same moment; reload to see the latest answers",
-                       code="stale") from None
+    flush_or_conflict(session, "the QA was saved elsewhere at the same moment; reload to see the latest answers")
     return assessment
 
 

@@ -1,6 +1,17 @@
 from __future__ import annotations
 
 
+def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages with every field named in full: ``parallel_reviews.0.type``,
+    ``answers.1.1.a.answer``; messages that name no field are under ``_schema``."""
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": [str(m) for m in (messages if isinstance(messages, list) else [messages])]}
+    out: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        out.update(flatten_messages(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
 class ServiceError(Exception):
     """A refusal the caller can show: HTTP status, message, optional per-field reasons."""
 

@@ -86,13 +86,14 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     return review
 
 
-def flush_or_conflict(session: Session) -> None:
+def flush_or_conflict(session: Session,
+                      message: str = "another change to this review was saved first; reload and try again") -> None:
+    """Flush, or refuse as stale when another transaction updated the same row first."""
     try:
         session.flush()
     except StaleDataError:
         session.rollback()
-        raise Conflict("another change to this review was saved first; reload and try again",
-                       code="stale") from None
+        raise Conflict(message, code="stale") from None
 
 
 _REFUSAL = {"unknown": NotFound, "state": Conflict, "role": Forbidden, "owner": Forbidden,

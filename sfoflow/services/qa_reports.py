@@ -26,7 +26,7 @@ from ..reports import pdf as report_pdf
 from ..reports.dates import long_date
 from . import notifications
 from .dispatch import after_commit
-from .errors import Conflict
+from .errors import Conflict, NotFound
 
 LONDON = ZoneInfo("Europe/London")
 QA_REPORT = "qa_report"  # the notification kind
@@ -84,6 +84,14 @@ def build_content(review: Review, assessment: Assessment, framework: Framework, 
 
 def get(session: Session, review: Review) -> QaReport | None:
     return session.scalar(select(QaReport).where(QaReport.review_id == review.id))
+
+
+def sent(session: Session, review: Review) -> QaReport:
+    """The report sent for this review, or NotFound (the page and the API refuse alike)."""
+    report = get(session, review)
+    if report is None:
+        raise NotFound("no QA report has been sent for this review")
+    return report
 
 
 def pdf_filename(review: Review) -> str:

@@ -10,6 +10,8 @@ from datetime import date
 
 from marshmallow import ValidationError
 
+from ..services.errors import flatten_messages
+
 MISSING = "Missing data for required field."
 STALE = ("Someone else changed this review while you had it open. The page now shows the latest "
          "version: check it and try again.")
@@ -83,7 +85,7 @@ def add_schema_errors(errors: FormErrors, exc: ValidationError | dict, labels: d
     if not isinstance(messages, dict):
         messages = {"_schema": messages}
     ids = ids or {}
-    for field, value in _flatten(messages):
+    for field, value in flatten_messages(messages).items():
         base = field.split(".")[0]
         label = labels.get(field) or labels.get(base) or base.replace("_", " ").capitalize()
         target = ids.get(field, field.replace(".", "-"))
@@ -97,15 +99,6 @@ def add_schema_errors(errors: FormErrors, exc: ValidationError | dict, labels: d
 def _lower_first(text: str) -> str:
     # "Reason" -> "reason", but "SFO team" stays as it is
     return text[0].lower() + text[1:] if text[1:2].islower() else text
-
-
-def _flatten(messages: dict, prefix: str = ""):
-    for key, value in messages.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            yield from _flatten(value, f"{name}.")
-        else:
-            yield name, [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
 def add_service_errors(errors: FormErrors, exc, labels: dict[str, str], ids: dict[str, str] | None = None,

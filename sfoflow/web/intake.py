@@ -78,10 +78,8 @@ def import_reviews():
         if not raw:
             errors.add("file", "Select a CSV file to import")
         else:
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = None
+            text = imports.decode(raw)
+            if text is None:
                 errors.add("file", "The file must be a CSV file saved as UTF-8 text")
             if text is not None:
                 session = db_session()

@@ -13,12 +13,11 @@ from marshmallow import ValidationError
 from .. import db_session
 from ..assessment.framework import Framework
 from ..db import transaction
-from ..schemas.assessment import flat_errors
 from ..services import assessment as svc
 from ..services import high_profile_queries as hpq
 from ..services import lifecycle, qa_reports, reviews
 from ..services.calendar import get_calendar
-from ..services.errors import Conflict, NotFound, ServiceError
+from ..services.errors import Conflict, NotFound, ServiceError, flatten_messages
 from ..services.views import review_view
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
@@ -72,7 +71,7 @@ def field_id(path: str) -> str:
 
 def schema_errors(framework: Framework, exc: ValidationError) -> FormErrors:
     errors = FormErrors()
-    for path, reasons in flat_errors(exc.messages).items():
+    for path, reasons in flatten_messages(exc.messages).items():
         target = field_id(path)
         label = _label_for(framework, path)
         for reason in reasons:
@@ -232,10 +231,7 @@ def _int(value) -> int | None:
 def save(review_id: int):
     """Without JavaScript: "Save draft" and "Submit QA" post the whole form here."""
     session, review = readable_review(review_id)
-    assessment = svc.get(session, review)
-    if assessment is None:
-        raise NotFound("the QA of this review has not been started")
-    framework = svc.framework_for(assessment)
+    framework = svc.framework_for(svc.started(session, review))
     payload = form_payload(framework, request.form)
     values = {k: payload[k] for k in ("answers", "ratings", "feedback", "summary")}
     try:
@@ -301,7 +297,7 @@ def autosave(review_id: int):
             review = reviews.get_visible(session, review_id, current_user)
             assessment = svc.save_draft(session, review, current_user, body)
     except ValidationError as exc:
-        fields = flat_errors(exc.messages)
+        fields = flatten_messages(exc.messages)
         return jsonify({"message": "Not saved: " + "; ".join(f"{k}: {v[0]}" for k, v in fields.items()),
                         "fields": fields}), 422
     except ServiceError as exc:

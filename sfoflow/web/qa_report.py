@@ -1,10 +1,10 @@
 """The QA report as sent to the local SFO review team: the page and the PDF."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 
+from ..http.downloads import file_response
 from ..services import qa_reports
-from ..services.errors import NotFound
 from .auth import roles_required
 from .display import london_time
 from .qa_form import READERS, readable_review
@@ -14,10 +14,7 @@ bp = Blueprint("qa_report", __name__)
 
 def _report(review_id: int):
     session, review = readable_review(review_id)
-    report = qa_reports.get(session, review)
-    if report is None:
-        raise NotFound("no QA report has been sent for this review")
-    return review, report
+    return review, qa_reports.sent(session, review)
 
 
 @bp.get("/reviews/<int:review_id>/qa/report")
@@ -32,5 +29,4 @@ def report(review_id: int):
 @roles_required(*READERS)
 def report_pdf(review_id: int):
     _review_, rep = _report(review_id)
-    return Response(rep.pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{rep.pdf_filename}"'})
+    return file_response(rep.pdf, "application/pdf", rep.pdf_filename, inline=True)

@@ -2,8 +2,6 @@
 timeliness), the central team's allocation page, and the admins' notifications and outbox."""
 from __future__ import annotations
 
-import csv
-import io
 import math
 from datetime import date
 from urllib.parse import urlencode
@@ -16,6 +14,7 @@ from sqlalchemy import select
 from .. import db_session
 from ..db import transaction
 from ..deadlines.delivery import STATUSES
+from ..http.downloads import csv_response, file_response
 from ..deadlines.rules import KINDS
 from ..models import User
 from ..models.assessment import NotificationAttachment
@@ -118,10 +117,7 @@ def open_qa_csv():
     if errors:
         return Response("; ".join(e["text"] for e in errors.summary()) + "\n", status=400, mimetype="text/plain")
     result = work.open_qa(db_session(), f)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(work.open_qa_csv_rows(result))
-    return Response(buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="open-qa-{result["today"].isoformat()}.csv"'})
+    return csv_response(work.open_qa_csv_rows(result), work.open_qa_csv_name(result))
 
 
 # --- allocation ------------------------------------------------------------------------------------------
@@ -235,5 +231,4 @@ def outbox_attachment(attachment_id: int):
     item = db_session().get(NotificationAttachment, attachment_id)
     if item is None:
         abort(404)
-    return Response(item.content, mimetype=item.content_type,
-                    headers={"Content-Disposition": f'attachment; filename="{item.filename}"'})
+    return file_response(item.content, item.content_type, item.filename)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..assessment import framework as fw
-from ..assessment.completeness import missing_for_submit
+from ..assessment.completeness import gaps_for_submit
 from ..assessment.ratings import (Rating, balance, overall_rating, overall_score, suggested_answer,
                                   suggested_judgement)
 from ..models import AuditEvent, Review, User
@@ -23,7 +23,7 @@ from ..models.base import utcnow
 from ..schemas.assessment import load_draft
 from ..workflows import lifecycle as lc
 from . import qa_reports
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, Forbidden, NotFound, Refusal
 from .lifecycle import check, effect, flush_or_conflict
 
 # Where config/qa_framework lives; None means the repository's config/. Tests point it at a
@@ -97,17 +97,24 @@ def get_or_create(session: Session, review: Review, actor: User | None) -> Asses
     return assessment
 
 
+SAVED_ELSEWHERE = Refusal(None, "stale", "The QA was saved from another tab or device after you loaded it")
+
+
 def save_draft(session: Session, review: Review, actor: User, payload: dict) -> Assessment:
     """Merge a partial draft into the assessment. ``payload`` is the raw request body (validated
     here against the pinned framework: marshmallow.ValidationError names each bad field).
     The caller commits."""
     if not can_edit(review, actor):
         if review.state == lc.ALLOCATED and review.inspector_id == actor.id:
-            raise Conflict("start the QA before saving answers", code="not_started")
+            raise Conflict("start the QA before saving answers", code="not_started",
+                           refusals=[Refusal(None, "not_started", "Start the QA before saving answers")])
         if actor.role == lc.INSPECTOR and review.inspector_id == actor.id:
-            raise Conflict(f"the QA cannot be changed while the review is "
-                           f"{lc.STATES[review.state].lower()}", code="read_only")
-        raise Forbidden("only the allocated inspector may change the QA, while it is in QA")
+            state = lc.STATES[review.state].lower()
+            raise Conflict(f"the QA cannot be changed while the review is {state}", code="read_only",
+                           refusals=[Refusal(None, "read_only", f"The QA cannot be changed while the review is {state}")])
+        raise Forbidden("only the allocated inspector may change the QA, while it is in QA",
+                        refusals=[Refusal(None, "not_allowed",
+                                          "Only the allocated inspector may change the QA, while it is in QA")])
     assessment = get(session, review)
     if assessment is None:  # in QA from before assessments existed: start one now
         assessment = get_or_create(session, review, actor)
@@ -115,7 +122,8 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
     if data["version"] != assessment.version:
         raise Conflict("the QA was saved elsewhere since you loaded it (another tab or device); "
                        "reload to see the latest answers", code="stale",
-                       reasons=[f"expected version {data['version']}, current version {assessment.version}"])
+                       reasons=[f"expected version {data['version']}, current version {assessment.version}"],
+                       refusals=[SAVED_ELSEWHERE])
     answers = dict(assessment.answers or {})
     for item_id, value in data["answers"].items():
         entry = dict(answers.get(item_id) or {})
@@ -140,7 +148,8 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
         assessment.summary = summary if summary and summary.strip() else None
     assessment.updated_at = utcnow()
     assessment.updated_by = actor
-    flush_or_conflict(session, "the QA was saved elsewhere at the same moment; reload to see the latest answers")
+    flush_or_conflict(session, "the QA was saved elsewhere at the same moment; reload to see the latest answers",
+                      SAVED_ELSEWHERE)
     return assessment
 
 
@@ -159,9 +168,13 @@ def plain_answers(assessment: Assessment) -> dict[str, str]:
     return {k: v["answer"] for k, v in (assessment.answers or {}).items() if v.get("answer") is not None}
 
 
+def gaps(framework: fw.Framework, assessment: Assessment):
+    return gaps_for_submit(framework, plain_answers(assessment), assessment.ratings or {},
+                           assessment.feedback or {}, assessment.summary)
+
+
 def missing(framework: fw.Framework, assessment: Assessment) -> list[str]:
-    return missing_for_submit(framework, plain_answers(assessment), assessment.ratings or {},
-                              assessment.feedback or {}, assessment.summary)
+    return [gap.message for gap in gaps(framework, assessment)]
 
 
 def computed_overall(framework: fw.Framework, ratings: dict) -> tuple[int, Rating] | None:
@@ -235,11 +248,12 @@ def view(session: Session, review: Review, assessment: Assessment, viewer: User)
 # --- lifecycle: checks and effects ------------------------------------------------------------
 
 @check("assessment_complete")
-def assessment_complete(session: Session, review: Review, data: dict) -> list[str]:
+def assessment_complete(session: Session, review: Review, data: dict) -> list[Refusal]:
     assessment = get(session, review)
     if assessment is None:
-        return ["the QA assessment has not been started"]
-    return missing(framework_for(assessment), assessment)
+        return [Refusal(None, "not_started", "The QA has not been started",
+                        detail="the QA assessment has not been started")]
+    return [Refusal(gap.field, "incomplete", gap.message) for gap in gaps(framework_for(assessment), assessment)]
 
 
 @effect("start")

@@ -13,7 +13,7 @@ from ..models import Review, User
 from ..schemas.reviews import review_create_schema
 from ..working_days import london_today
 from .calendar import get_calendar
-from .errors import ValidationFailed, flatten_messages
+from .errors import Refusal, ValidationFailed, flatten_messages
 from . import sampling
 from .reviews import register
 
@@ -103,9 +103,12 @@ def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
                for n, c in rows if c["reference"] in existing]
     if errors:
         raise ValidationFailed(f"import refused: {len(errors)} problem(s); nothing was imported",
-                               errors=sorted(errors, key=lambda e: (e["row"], e["field"])))
+                               errors=sorted(errors, key=lambda e: (e["row"], e["field"])),
+                               refusals=[Refusal("file", "invalid_rows",
+                                                 f"Import refused: {len(errors)} problem(s); nothing was imported")])
     if not rows:
-        raise ValidationFailed("import refused: the file has no rows", errors=[])
+        raise ValidationFailed("import refused: the file has no rows", errors=[],
+                               refusals=[Refusal("file", "no_rows", "Import refused: the file has no rows")])
     calendar = get_calendar(session)
     # Take every region's sampler lock up front, in one fixed order: two concurrent imports
     # locking regions in file order could otherwise deadlock on PostgreSQL.

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..models import Review, User
 from ..workflows import lifecycle as lc
 from . import audit, settings
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
 
 Check = Callable[[Session, Review, dict], list[str]]
 Effect = Callable[[Session, Review, "User | None", dict, lc.Decision], None]
@@ -57,7 +57,7 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     if version is not None and version != review.version:
         raise Conflict("this review has changed since you loaded it; reload and try again",
                        reasons=[f"expected version {version}, current version {review.version}"],
-                       allowed_actions=allowed_actions(review, actor), code="stale")
+                       allowed_actions=allowed_actions(review, actor), code="stale", refusals=[STALE])
     definition = lc.ACTIONS.get(action)
     problems = {}
     if definition is not None and review.state in definition.sources:
@@ -86,14 +86,18 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     return review
 
 
+STALE = Refusal(None, "stale", "Someone else changed this review after you loaded it")
+
+
 def flush_or_conflict(session: Session,
-                      message: str = "another change to this review was saved first; reload and try again") -> None:
+                      message: str = "another change to this review was saved first; reload and try again",
+                      refusal: Refusal = STALE) -> None:
     """Flush, or refuse as stale when another transaction updated the same row first."""
     try:
         session.flush()
     except StaleDataError:
         session.rollback()
-        raise Conflict(message, code="stale") from None
+        raise Conflict(message, code="stale", refusals=[refusal]) from None
 
 
 _REFUSAL = {"unknown": NotFound, "state": Conflict, "role": Forbidden, "owner": Forbidden,
@@ -103,4 +107,4 @@ _REFUSAL = {"unknown": NotFound, "state": Conflict, "role": Forbidden, "owner": 
 def _refusal(decision: lc.Decision):
     return _REFUSAL[decision.refused_for](
         f"cannot {decision.action}: {decision.message}",
-        reasons=list(decision.reasons), allowed_actions=list(decision.allowed_now))
+        reasons=list(decision.reasons), allowed_actions=list(decision.allowed_now), refusals=decision.refusals)

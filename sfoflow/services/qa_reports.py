@@ -26,7 +26,7 @@ from ..reports import pdf as report_pdf
 from ..reports.dates import long_date
 from . import notifications
 from .dispatch import after_commit
-from .errors import Conflict, NotFound
+from .errors import Conflict, NotFound, Refusal
 
 LONDON = ZoneInfo("Europe/London")
 QA_REPORT = "qa_report"  # the notification kind
@@ -104,7 +104,8 @@ def issue(session: Session, review: Review, assessment: Assessment, framework: F
     """Produce, store and send the report; set the review's send time. Called inside the
     lifecycle transaction: if anything fails, nothing is recorded and nothing is sent."""
     if get(session, review) is not None:
-        raise Conflict("a QA report has already been sent for this review")
+        raise Conflict("a QA report has already been sent for this review",
+                       refusals=[Refusal(None, "already_sent", "A QA report has already been sent for this review")])
     sent_at = utcnow()
     inspector_name = review.inspector.name if review.inspector else "Not recorded"
     content = build_content(review, assessment, framework, sent_at=sent_at, inspector_name=inspector_name,

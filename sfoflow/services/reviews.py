@@ -15,8 +15,8 @@ from ..working_days import WorkingCalendar, london_today
 from ..workflows import lifecycle as lc
 from . import audit
 from .calendar import get_calendar
-from .errors import Conflict, NotFound, ValidationFailed
-from .lifecycle import flush_or_conflict
+from .errors import Conflict, NotFound, Refusal, ValidationFailed
+from .lifecycle import STALE, flush_or_conflict
 
 # Called with (session, review, actor) right after a review is registered, inside the same
 # transaction: the sampler decides the route here, so the 15-day clock never waits for a batch.
@@ -69,7 +69,7 @@ def get_visible(session: Session, review_id: int, viewer: User, *, for_update: b
         query = query.with_for_update()
     review = session.scalar(query)
     if review is None:  # the same answer whether it does not exist or is not yours
-        raise NotFound(f"no review {review_id}")
+        raise NotFound(f"no review {review_id}", refusals=[Refusal(None, "not_found", "There is no such review")])
     return review
 
 
@@ -119,12 +119,15 @@ def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date 
 def _check_version(review: Review, version: int) -> None:
     if version != review.version:
         raise Conflict("this review has changed since you loaded it; reload and try again",
-                       reasons=[f"expected version {version}, current version {review.version}"], code="stale")
+                       reasons=[f"expected version {version}, current version {review.version}"], code="stale",
+                       refusals=[STALE])
 
 
 def _require_open(review: Review) -> None:
     if review.state in lc.FINAL_STATES:
-        raise Conflict(f"the review is {lc.STATES[review.state].lower()} and can no longer be changed")
+        state = lc.STATES[review.state].lower()
+        raise Conflict(f"the review is {state} and can no longer be changed",
+                       refusals=[Refusal(None, "wrong_state", f"The review is {state} and can no longer be changed")])
 
 
 def set_high_profile(session: Session, review: Review, value: bool, reason: str, actor: User, version: int) -> Review:
@@ -157,8 +160,10 @@ def grant_extension(session: Session, review: Review, new_due_on: date, reason: 
     """Move the working due date. ``original_due_on`` never moves: timeliness is measured against it."""
     _check_version(review, version)
     if review.state not in lc.HMIP_OPEN_STATES:
-        raise Conflict(f"an extension applies only to an open HMIP QA, not to a review that is "
-                       f"{lc.STATES[review.state].lower()}")
+        state = lc.STATES[review.state].lower()
+        raise Conflict(f"an extension applies only to an open HMIP QA, not to a review that is {state}",
+                       refusals=[Refusal(None, "wrong_state", "An extension applies only to an open HMIP QA, "
+                                                              f"not to a review that is {state}")])
     calendar = calendar or get_calendar(session)
     problems = []
     if new_due_on <= review.due_on:

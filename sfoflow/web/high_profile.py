@@ -13,7 +13,7 @@ from ..services import reviews
 from ..services.errors import NotFound, ServiceError
 from ..workflows import lifecycle as lc
 from .auth import roles_required
-from .forms import FormErrors
+from .forms import FormErrors, add_refusals
 from .qa_form import render_form
 
 bp = Blueprint("high_profile", __name__)
@@ -39,7 +39,8 @@ def raise_query(review_id: int):
     except NotFound:
         raise
     except ServiceError as exc:
-        errors.add("hpq-reason", exc.message[0].upper() + exc.message[1:])
+        add_refusals(errors, exc.refusals, ids={"proposed_high_profile": "hpq-reason", "reason": "hpq-reason"},
+                     fallback="hpq-reason")
         return render_form(review_id, errors=errors, status=exc.status)
     flash("Your query has been sent to the central team, who decide a case's high-profile status.", "success")
     return redirect(url_for("qa_form.form", review_id=review_id) + "#high-profile-query")
@@ -81,7 +82,8 @@ def decide_query(query_id: int):
     except NotFound:
         raise
     except ServiceError as exc:
-        errors.add(f"decision-{query_id}", exc.message[0].upper() + exc.message[1:])
+        add_refusals(errors, exc.refusals, ids={"decision": f"decision-{query_id}", "reason": f"reason-{query_id}"},
+                     fallback=f"decision-{query_id}")
         return _queue(errors, exc.status, query_id)
     flash(f"Query on review {query.review.reference} {query.status}.", "success")
     return redirect(url_for("high_profile.query_queue"))

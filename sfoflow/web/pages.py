@@ -19,7 +19,7 @@ from ..services.errors import NotFound, ServiceError
 from ..services.views import review_view
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
-from .forms import STALE, FormErrors, add_schema_errors, blank_to_none
+from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none
 
 bp = Blueprint("pages", __name__)
 NAV = [{"endpoint": "pages.review_list", "text": "Reviews", "order": 10, "roles": list(lc.ROLES)}]
@@ -157,21 +157,11 @@ def take_action(review_id: int, action: str):
 
 
 def refusal_errors(errors: FormErrors, exc: ServiceError, action: str, ids: dict[str, str]) -> None:
-    """A refused action, reason by reason; a missing field's reason links to that field."""
-    definition = lc.ACTIONS[action]
-    reasons = exc.extra.get("reasons") or []
-    if exc.extra.get("code") == "stale":
-        errors.add(f"action-{action}", STALE)
-        return
-    if not reasons:
-        errors.add(f"action-{action}", exc.message[0].upper() + exc.message[1:])
-        return
-    for reason in reasons:
-        if reason == "reason is required":
-            errors.add(ids["reason"], f"Enter the reason to {definition.label.lower()}")
-        elif reason == "inspector_id is required":
-            errors.add(ids["inspector_id"], "Select an inspector")
-        elif "inspector_id" in definition.requires and "inspector" in reason:
-            errors.add(ids["inspector_id"], reason[0].upper() + reason[1:])
-        else:
-            errors.add(f"action-{action}", f"Cannot {definition.label.lower()}: {reason}")
+    """A refused action, refusal by refusal; one about a field links to that field's input."""
+    label = lc.ACTIONS[action].label.lower()
+    texts = {("reason", "required"): f"Enter the reason to {label}", ("inspector_id", "required"): "Select an inspector"}
+    for refusal in exc.refusals:
+        if refusal.field is None or refusal.field in ids:
+            add_refusals(errors, [refusal], ids=ids, texts=texts, fallback=f"action-{action}")
+        else:  # about an input on another page (the QA form's): say which action it stops
+            errors.add(f"action-{action}", f"Cannot {label}: {refusal.message}")

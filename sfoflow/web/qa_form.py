@@ -23,7 +23,7 @@ from ..working_days import london_today
 from ..workflows import lifecycle as lc
 from .auth import roles_required
 from .display import LONDON, london_time
-from .forms import STALE, FormErrors
+from .forms import STALE, FormErrors, add_refusals
 
 bp = Blueprint("qa_form", __name__)
 READERS = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
@@ -96,28 +96,11 @@ def _label_for(framework: Framework, path: str) -> str:
     return head.capitalize()
 
 
-def missing_errors(framework: Framework, messages: list[str]) -> FormErrors:
-    """The refusal's reasons, each linked to the input it is about (they are in form order)."""
-    prefixes = []
-    for item in framework.all_items():
-        ref = item.reference + (":" if item.reference == "Information section" else "")
-        prefixes.append((f"{ref} “{item.text}”", f"answer-{fid(item.id)}"))
-    prefixes.sort(key=lambda p: len(p[0]), reverse=True)
+def refusal_errors(refusals, fallback: str = "qa-form", texts: dict | None = None) -> FormErrors:
+    """The refusals, each linked to the input of the field it is about (they are in form order)."""
     errors = FormErrors()
-    for message in messages:
-        target = "qa-form"
-        for prefix, input_id in prefixes:
-            if message.startswith(prefix):
-                target = input_id
-                break
-        else:
-            for s in framework.standards:
-                if message.startswith(f"Standard {s.id} (") or message.startswith(f"Standard {s.id}:"):
-                    target = f"feedback-{s.id}" if "feedback" in message else f"rating-{s.id}"
-                    break
-            if "summary" in message:
-                target = "summary"
-        errors.add(target, message[0].upper() + message[1:])
+    add_refusals(errors, refusals, ids={r.field: field_id(r.field) for r in refusals if r.field},
+                 texts=texts, fallback=fallback)
     return errors
 
 
@@ -216,7 +199,7 @@ def start(review_id: int):
     except NotFound:
         raise
     except ServiceError as exc:
-        flash(STALE if exc.extra.get("code") == "stale" else exc.message[0].upper() + exc.message[1:], "error")
+        flash(" ".join(STALE if r.code == "stale" else r.message for r in exc.refusals), "error")
         return redirect(url_for("pages.review_page", review_id=review_id))
     flash("QA started. Your answers save as you go.", "success")
     return redirect(url_for("qa_form.form", review_id=review_id))
@@ -242,20 +225,18 @@ def save(review_id: int):
         return render_form(review_id, errors=schema_errors(framework, exc), values=values, status=422,
                            version=_int(payload["version"]))
     except Conflict as exc:
-        errors = FormErrors()
-        if exc.extra.get("code") == "stale":
-            errors.add("save-draft", SAVED_ELSEWHERE)
+        if exc.has("stale"):
+            errors = refusal_errors(exc.refusals, "save-draft", {"stale": SAVED_ELSEWHERE})
             current = svc.get(db_session(), review)
             return render_form(review_id, errors=errors, values=values, status=409, version=current.version)
-        errors.add("qa-form", exc.message[0].upper() + exc.message[1:])
-        return render_form(review_id, errors=errors, status=409)
+        return render_form(review_id, errors=refusal_errors(exc.refusals), status=409)
     if request.form.get("intent") != "submit":
         flash(f"Draft saved at {_clock(assessment.updated_at)}.", "success")
         return redirect(url_for("qa_form.form", review_id=review_id))
-    return _submit(review_id, framework)
+    return _submit(review_id)
 
 
-def _submit(review_id: int, framework: Framework):
+def _submit(review_id: int):
     session = db_session()
     try:
         with transaction(session):
@@ -264,9 +245,7 @@ def _submit(review_id: int, framework: Framework):
     except NotFound:
         raise
     except ServiceError as exc:
-        reasons = exc.extra.get("reasons") or [exc.message]
-        errors = missing_errors(framework, reasons)
-        return render_form(review_id, errors=errors, status=exc.status)
+        return render_form(review_id, errors=refusal_errors(exc.refusals), status=exc.status)
     if review.state == lc.FEEDBACK_SENT:
         flash(f"QA submitted. The report for review {review.reference} has been sent to the local SFO review team.",
               "success")
@@ -301,8 +280,8 @@ def autosave(review_id: int):
         return jsonify({"message": "Not saved: " + "; ".join(f"{k}: {v[0]}" for k, v in fields.items()),
                         "fields": fields}), 422
     except ServiceError as exc:
-        message = SAVED_ELSEWHERE if exc.extra.get("code") == "stale" else exc.message
-        return jsonify({"message": message, "code": exc.extra.get("code")}), exc.status
+        message = " ".join(SAVED_ELSEWHERE if r.code == "stale" else r.message for r in exc.refusals)
+        return jsonify({"message": message, "code": exc.refusals[0].code}), exc.status
     a = svc.view(session, review, assessment, current_user)
     return jsonify({"version": a["version"], "saved_at": _clock(assessment.updated_at),
                     "saved_text": _saved_text(assessment.updated_at, a["updated_by"]),
@@ -329,13 +308,8 @@ def sign_off(review_id: int, decision: str):
         raise
     except ServiceError as exc:
         errors = FormErrors()
-        if exc.extra.get("code") == "stale":
-            errors.add(f"sign-off-{decision}", STALE)
-        for r in exc.extra.get("reasons") or ([] if exc.extra.get("code") == "stale" else [exc.message]):
-            if r == "reason is required":
-                errors.add("return-reason", "Enter your comments for the inspector")
-            else:
-                errors.add(f"sign-off-{decision}", r[0].upper() + r[1:])
+        add_refusals(errors, exc.refusals, ids={"reason": "return-reason"}, fallback=f"sign-off-{decision}",
+                     texts={("reason", "required"): "Enter your comments for the inspector"})
         return render_form(review_id, errors=errors, status=exc.status)
     if decision == "approve":
         flash(f"Approved. The QA report for review {review.reference} has been sent to the local SFO review team.",

@@ -166,10 +166,13 @@ def allocate_post():
         with transaction(session):
             done = allocation.bulk_allocate(session, items, current_user)
     except ServiceError as exc:
-        for e in exc.extra.get("errors", []) or [{"review_id": None, "message": exc.message}]:
-            reasons = "; ".join(e.get("reasons") or []) or e["message"]
-            target = f"inspector-{e['review_id']}" if e.get("review_id") else "allocations"
-            errors.add(target, f"Review {e.get('review_id')}: {reasons}" if e.get("review_id") else reasons)
+        review_ids = {f"allocations.{i}": item["review_id"] for i, item in enumerate(items)}
+        for refusal in exc.refusals:
+            rid = review_ids.get(refusal.field)
+            if rid is None:
+                errors.add("allocations", refusal.message)
+            else:
+                errors.add(f"inspector-{rid}", f"Review {rid}: {refusal.message}")
         return _allocation_page(errors, request.form, 422)
     flash(f"Allocated {len(done)} review{'s' if len(done) != 1 else ''}: "
           + ", ".join(f"{r.reference} to {r.inspector.name}" for r in done) + ". Each inspector has been emailed.",

@@ -24,13 +24,13 @@ from ..schemas.assessment import load_draft
 from ..workflows import lifecycle as lc
 from . import qa_reports
 from .errors import Conflict, Forbidden, NotFound, Refusal
-from .lifecycle import check, effect, flush_or_conflict
+from .lifecycle import check, effect, flush_or_conflict, is_owner
+from .permissions import permissions
 
 # Where config/qa_framework lives; None means the repository's config/. Tests point it at a
 # temporary folder to add a framework version.
 FRAMEWORK_CONFIG_DIR: Path | None = None
 
-READ_ROLES = frozenset({lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM})
 
 
 # --- framework ------------------------------------------------------------------------------
@@ -53,20 +53,8 @@ def framework_for(assessment: Assessment | None) -> fw.Framework:
 
 # --- who may do what ------------------------------------------------------------------------
 
-def can_read(review: Review, viewer: User) -> bool:
-    """Inspectors see their own reviews only (the caller loaded the review through
-    ``reviews.get_visible``, which enforces that); managers and the central team read all."""
-    if viewer.role == lc.INSPECTOR:
-        return review.inspector_id == viewer.id
-    return viewer.role in READ_ROLES
-
-
-def can_edit(review: Review, viewer: User) -> bool:
-    return viewer.role == lc.INSPECTOR and review.inspector_id == viewer.id and review.state == lc.IN_QA
-
-
 def require_read(review: Review, viewer: User) -> None:
-    if not can_read(review, viewer):
+    if not permissions(review, viewer).read_qa:
         raise Forbidden(f"the {lc.ROLES.get(viewer.role, viewer.role)} role may not read QA assessments")
 
 
@@ -104,11 +92,12 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
     """Merge a partial draft into the assessment. ``payload`` is the raw request body (validated
     here against the pinned framework: marshmallow.ValidationError names each bad field).
     The caller commits."""
-    if not can_edit(review, actor):
-        if review.state == lc.ALLOCATED and review.inspector_id == actor.id:
+    can = permissions(review, actor)
+    if not can.edit_qa:
+        if can.start_qa:
             raise Conflict("start the QA before saving answers", code="not_started",
                            refusals=[Refusal(None, "not_started", "Start the QA before saving answers")])
-        if actor.role == lc.INSPECTOR and review.inspector_id == actor.id:
+        if actor.role == lc.INSPECTOR and is_owner(review, actor):
             state = lc.STATES[review.state].lower()
             raise Conflict(f"the QA cannot be changed while the review is {state}", code="read_only",
                            refusals=[Refusal(None, "read_only", f"The QA cannot be changed while the review is {state}")])
@@ -226,7 +215,7 @@ def view(session: Session, review: Review, assessment: Assessment, viewer: User)
         "reference": review.reference,
         "framework_version": assessment.framework_version,
         "state": review.state,
-        "editable": can_edit(review, viewer),
+        "editable": permissions(review, viewer).edit_qa,
         "version": assessment.version,
         "answers": {k: dict(v) for k, v in (assessment.answers or {}).items()},
         "ratings": dict(assessment.ratings or {}),

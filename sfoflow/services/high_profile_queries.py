@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Review, User
 from ..models.assessment import HighProfileQuery
 from ..models.base import utcnow
-from ..workflows import lifecycle as lc
 from . import audit, reviews
 from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
+from .permissions import permissions
 
 OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
 
@@ -31,15 +31,10 @@ def for_review(session: Session, review: Review) -> list[HighProfileQuery]:
                                 .order_by(HighProfileQuery.id)))
 
 
-def can_raise(review: Review, actor: User) -> bool:
-    return (actor.role == lc.INSPECTOR and review.inspector_id == actor.id
-            and review.state in lc.OPEN_STATES)
-
-
 def raise_query(session: Session, review: Review, actor: User, reason: str,
                 proposed: bool | None = None) -> HighProfileQuery:
     """The caller commits."""
-    if not can_raise(review, actor):
+    if not permissions(review, actor).raise_high_profile_query:
         raise Forbidden("only the allocated inspector may query the high-profile status of an open review",
                         refusals=[Refusal(None, "not_allowed", "Only the allocated inspector may query the "
                                                                "high-profile status of an open review")])
@@ -77,7 +72,7 @@ def get(session: Session, query_id: int) -> HighProfileQuery:
 
 def decide(session: Session, query: HighProfileQuery, actor: User, decision: str, reason: str) -> HighProfileQuery:
     """Accept (the flag becomes what the inspector proposed) or reject. The caller commits."""
-    if actor.role != lc.CENTRAL_TEAM:
+    if not permissions(query.review, actor).decide_high_profile_query:
         raise Forbidden("only the HMPPS SFO central team decides a case's high-profile status",
                         refusals=[Refusal(None, "not_allowed",
                                           "Only the HMPPS SFO central team decides a case's high-profile status")])

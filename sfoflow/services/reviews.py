@@ -15,8 +15,9 @@ from ..working_days import WorkingCalendar, london_today
 from ..workflows import lifecycle as lc
 from . import audit
 from .calendar import get_calendar
-from .errors import Conflict, NotFound, Refusal, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
 from .lifecycle import STALE, flush_or_conflict
+from .permissions import CASE_EDIT_STATES, EXTENSION_STATES, permissions
 
 # Called with (session, review, actor) right after a review is registered, inside the same
 # transaction: the sampler decides the route here, so the 15-day clock never waits for a batch.
@@ -124,15 +125,23 @@ def _check_version(review: Review, version: int) -> None:
 
 
 def _require_open(review: Review) -> None:
-    if review.state in lc.FINAL_STATES:
+    if review.state not in CASE_EDIT_STATES:
         state = lc.STATES[review.state].lower()
         raise Conflict(f"the review is {state} and can no longer be changed",
                        refusals=[Refusal(None, "wrong_state", f"The review is {state} and can no longer be changed")])
 
 
+def _require_case_edit(review: Review, actor: User) -> None:
+    _require_open(review)
+    if not permissions(review, actor).edit_case:
+        raise Forbidden("only the central team changes a review's high-profile flag and parallel reviews",
+                        refusals=[Refusal(None, "not_allowed", "Only the central team changes a review's "
+                                                               "high-profile flag and parallel reviews")])
+
+
 def set_high_profile(session: Session, review: Review, value: bool, reason: str, actor: User, version: int) -> Review:
     _check_version(review, version)
-    _require_open(review)
+    _require_case_edit(review, actor)
     old = review.is_high_profile
     review.is_high_profile = value
     audit.record(session, review=review, actor=actor, action="set_high_profile", from_state=review.state,
@@ -144,7 +153,7 @@ def set_high_profile(session: Session, review: Review, value: bool, reason: str,
 def set_parallel_reviews(session: Session, review: Review, items: list[dict], reason: str, actor: User,
                          version: int) -> Review:
     _check_version(review, version)
-    _require_open(review)
+    _require_case_edit(review, actor)
     before = [{"type": p.type, "status": p.status, "notes": p.notes} for p in review.parallel_reviews]
     review.parallel_reviews = [ParallelReview(**p) for p in items]
     # Touch the review row itself so its version moves: a collection change alone would not.
@@ -159,11 +168,14 @@ def grant_extension(session: Session, review: Review, new_due_on: date, reason: 
                     version: int, calendar: WorkingCalendar | None = None) -> Review:
     """Move the working due date. ``original_due_on`` never moves: timeliness is measured against it."""
     _check_version(review, version)
-    if review.state not in lc.HMIP_OPEN_STATES:
+    if review.state not in EXTENSION_STATES:
         state = lc.STATES[review.state].lower()
         raise Conflict(f"an extension applies only to an open HMIP QA, not to a review that is {state}",
                        refusals=[Refusal(None, "wrong_state", "An extension applies only to an open HMIP QA, "
                                                               f"not to a review that is {state}")])
+    if not permissions(review, actor).grant_extension:
+        raise Forbidden("only a manager grants an extension",
+                        refusals=[Refusal(None, "not_allowed", "Only a manager grants an extension")])
     calendar = calendar or get_calendar(session)
     problems = []
     if new_due_on <= review.due_on:

@@ -16,6 +16,7 @@ from ..schemas.reviews import ActionIn, ReviewFilter
 from ..services import lifecycle, reviews, settings
 from ..services.calendar import get_calendar
 from ..services.errors import NotFound, ServiceError
+from ..services.permissions import permissions
 from ..services.views import review_view
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
@@ -104,13 +105,10 @@ def render_review(review_id: int, errors: FormErrors | None = None, form_name: s
     view = review_view(review, get_calendar(session), london_today(), current_user, audit=events)
     needs_inspector = any("inspector_id" in lc.ACTIONS[a].requires for a in view["allowed_actions"])
     inspectors = _inspectors(session) if needs_inspector else []
-    role, state = current_user.role, review.state
     return render_template(
         "reviews/detail.html", title=f"Review {review.reference}", review=view, errors=errors or FormErrors(),
         form=request.form if errors else {}, form_name=form_name, inspectors=inspectors,
-        people=_people(session, events),
-        can_edit=role == lc.CENTRAL_TEAM and state not in lc.FINAL_STATES,
-        can_extend=role == lc.MANAGER and state in lc.HMIP_OPEN_STATES,
+        people=_people(session, events), can=permissions(review, current_user),
     ), status
 
 

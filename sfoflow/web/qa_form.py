@@ -18,6 +18,7 @@ from ..services import high_profile_queries as hpq
 from ..services import lifecycle, qa_reports, reviews
 from ..services.calendar import get_calendar
 from ..services.errors import Conflict, NotFound, ServiceError, flatten_messages
+from ..services.permissions import permissions
 from ..services.views import review_view
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
@@ -123,17 +124,18 @@ def qa_links(review_id: int) -> list[dict]:
         review = reviews.get_visible(session, review_id, current_user)
     except NotFound:
         return []
-    if not svc.can_read(review, current_user):
+    can = permissions(review, current_user)
+    if not can.read_qa:
         return []
     links = []
     assessment = svc.get(session, review)
     form_url = url_for("qa_form.form", review_id=review_id)
     if assessment is None:
-        if review.state == lc.ALLOCATED and review.inspector_id == current_user.id:
+        if can.start_qa:
             links.append({"id": "qa-start-link", "text": "Start the QA", "href": form_url})
-    elif svc.can_edit(review, current_user):
+    elif can.edit_qa:
         links.append({"id": "qa-form-link", "text": "Continue the QA", "href": form_url})
-    elif current_user.role == lc.MANAGER and review.state == lc.AWAITING_SIGN_OFF:
+    elif can.sign_off:
         links.append({"id": "qa-sign-off-link", "text": "Read the QA and sign it off", "href": form_url})
     else:
         links.append({"id": "qa-read-link", "text": "Read the QA", "href": form_url})
@@ -156,8 +158,9 @@ def render_form(review_id: int, *, errors: FormErrors | None = None, values: dic
     session, review = readable_review(review_id)
     assessment = svc.get(session, review)
     view = review_view(review, get_calendar(session), london_today(), current_user)
+    can = permissions(review, current_user)
     if assessment is None:
-        if review.state == lc.ALLOCATED and review.inspector_id == current_user.id:
+        if can.start_qa:
             return render_template("assessment/start.html", title=f"Start the QA of {review.reference}",
                                    review=view), status
         raise NotFound("the QA of this review has not been started")
@@ -170,9 +173,8 @@ def render_form(review_id: int, *, errors: FormErrors | None = None, values: dic
         "assessment/form.html", title=f"QA of review {review.reference}", review=view, fw=framework, a=a,
         values=values, version=version if version is not None else a["version"], errors=errors or FormErrors(),
         fid=fid, editable=a["editable"], saved_at=_saved_text(assessment.updated_at, a["updated_by"]),
-        can_sign_off=current_user.role == lc.MANAGER and review.state == lc.AWAITING_SIGN_OFF,
-        queries=[hpq.view(q) for q in hpq.for_review(session, review)],
-        can_query=hpq.can_raise(review, current_user) and hpq.open_query(session, review) is None,
+        can=can, queries=[hpq.view(q) for q in hpq.for_review(session, review)],
+        open_query=hpq.open_query(session, review) is not None,
         report=qa_reports.get(session, review), form=request.form if errors else {},
         section_errors=section_errors or {},
     ), status

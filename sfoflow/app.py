@@ -26,7 +26,8 @@ from .config import Settings, from_env
 from .db import Database
 from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
-from .web import admin, assessment, auth, display, errors, health, intake, pages, review_edits, sampling, work
+from .web import (admin, auth, display, errors, health, high_profile, intake, pages, qa_form, qa_report, review_edits,
+                  sampling, work)
 from .web.csrf import csrf
 from .web.navigation import NavEntry, init_navigation
 from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
@@ -34,7 +35,7 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 # The pages, in the order their routes are matched.
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
-    assessment.bp, admin.bp,
+    qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
@@ -52,7 +53,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("intake.register", "Register a review", (CENTRAL_TEAM,)),
     NavEntry("intake.import_reviews", "Import reviews", (CENTRAL_TEAM,)),
     NavEntry("sampling.balance", "Sample balance", (CENTRAL_TEAM, MANAGER, ADMIN)),
-    NavEntry("assessment.query_queue", "High-profile queries", (CENTRAL_TEAM,)),
+    NavEntry("high_profile.query_queue", "High-profile queries", (CENTRAL_TEAM,)),
     NavEntry("work.notifications", "Notifications", (ADMIN, MANAGER)),
     NavEntry("work.outbox", "Outbox", (ADMIN,)),
     NavEntry("admin.status", "System status", (ADMIN,)),

@@ -325,7 +325,7 @@ def test_a_new_framework_version_does_not_change_an_old_assessment(session, peop
     # the new one needs 4.f: filled in as v1 would be, it is still missing that prompt
     fill(session, new, inspector, load_framework("v1"))
     missing = svc.assessment_complete(session, new, {})
-    assert len(missing) == 1 and "4 f)" in missing[0]
+    assert len(missing) == 1 and "4 f)" in missing[0].message and missing[0].field == "answers.4.f"
 
 
 def test_balances_and_suggestions(session, people):

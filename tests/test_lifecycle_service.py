@@ -167,10 +167,13 @@ def test_api_refusal_says_why_lists_allowed_actions_and_writes_nothing(client, s
     resp = client.post(f"/api/v1/reviews/{review.id}/actions/withdraw", json={"version": review.version},
                        headers=auth(token))
     assert resp.status_code == 422 and resp.json["error"]["reasons"] == ["reason is required"]
+    # the same refusal as data: the field it is about, a code to branch on, words for a person
+    assert resp.json["error"]["refusals"] == [{"field": "reason", "code": "required", "message": "Enter the reason"}]
     _admin, admin_token = make_person(session, "admin")
     resp = client.post(f"/api/v1/reviews/{review.id}/actions/withdraw",
                        json={"version": review.version, "reason": "x"}, headers=auth(admin_token))
     assert resp.status_code == 403 and resp.json["error"]["allowed_actions"] == []
+    assert [(r["field"], r["code"]) for r in resp.json["error"]["refusals"]] == [(None, "not_allowed")]
     assert snapshot(session, review.id) == before
 
 

@@ -6,17 +6,19 @@ lifecycle actions: POST /api/v1/reviews/<id>/actions/submit etc.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from .. import db_session
 from ..assessment.framework import UnknownFrameworkVersion
 from ..db import transaction
+from ..http.downloads import file_response
+from ..models.assessment import NotificationAttachment
 from ..schemas import assessment as s
 from ..services import assessment as svc
 from ..services import high_profile_queries as hpq
 from ..services import qa_reports, reviews
-from ..services.errors import NotFound, ValidationFailed
+from ..services.errors import NotFound, ValidationFailed, flatten_messages
 from ..workflows import lifecycle as lc
 from .auth import current_user, require
 from .openapi import doc
@@ -28,7 +30,7 @@ READERS = (lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM)
 
 
 def invalid(exc: ValidationError) -> ValidationFailed:
-    fields = s.flat_errors(exc.messages)
+    fields = flatten_messages(exc.messages)
     first = "; ".join(f"{k}: {v[0]}" for k, v in list(fields.items())[:3])
     return ValidationFailed(f"invalid input: {first}", fields=fields)
 
@@ -37,10 +39,7 @@ def _review_and_assessment(review_id: int):
     session = db_session()
     review = reviews.get_visible(session, review_id, current_user())
     svc.require_read(review, current_user())
-    assessment = svc.get(session, review)
-    if assessment is None:
-        raise NotFound("the QA of this review has not been started")
-    return session, review, assessment
+    return session, review, svc.started(session, review)
 
 
 @bp.get("/framework")
@@ -85,10 +84,7 @@ def _report(review_id: int):
     session = db_session()
     review = reviews.get_visible(session, review_id, current_user())
     svc.require_read(review, current_user())
-    report = qa_reports.get(session, review)
-    if report is None:
-        raise NotFound("no QA report has been sent for this review")
-    return report
+    return qa_reports.sent(session, review)
 
 
 @bp.get("/reviews/<int:review_id>/report")
@@ -105,8 +101,7 @@ def get_report(review_id: int):
 @doc("The QA report as the PDF that was emailed", tags=["assessment"])
 def get_report_pdf(review_id: int):
     report = _report(review_id)
-    return Response(report.pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{report.pdf_filename}"'})
+    return file_response(report.pdf, "application/pdf", report.pdf_filename, inline=True)
 
 
 @bp.get("/reviews/<int:review_id>/high-profile-queries")
@@ -159,10 +154,7 @@ def decide_query(query_id: int):
 @require(lc.ADMIN)
 @doc("A file sent with an outbox email (the QA report PDF), as listed in the outbox", tags=["notifications"])
 def outbox_attachment(attachment_id: int):
-    from ..models.assessment import NotificationAttachment
-
     item = db_session().get(NotificationAttachment, attachment_id)
     if item is None:
         raise NotFound(f"no attachment {attachment_id}")
-    return Response(item.content, mimetype=item.content_type,
-                    headers={"Content-Disposition": f'attachment; filename="{item.filename}"'})
+    return file_response(item.content, item.content_type, item.filename)

@@ -54,10 +54,9 @@ def import_reviews():
         raise ValidationFailed("no file: attach the CSV as the form field 'file'",
                                fields={"file": ["attach the CSV file as 'file'"]})
     raw = upload.read() if upload else request.get_data()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed("the file is not UTF-8 text", errors=[]) from None
+    text = imports.decode(raw)
+    if text is None:
+        raise ValidationFailed("the file is not UTF-8 text", errors=[])
     session = db_session()
     with transaction(session):
         created = imports.import_csv(session, text, current_user())
@@ -102,30 +101,30 @@ def take_action(review_id: int, action: str):
     return jsonify(_detail(session, review))
 
 
+def _edit(review_id: int, schema, change):
+    """Validate the body, apply one central team or manager edit to the locked review, show it."""
+    session = db_session()
+    body = schema().load(_json_body())
+    with transaction(session):
+        review = reviews.get_visible(session, review_id, current_user(), for_update=True)
+        change(session, review, body)
+    return jsonify(_detail(session, review))
+
+
 @bp.put("/reviews/<int:review_id>/high-profile")
 @require(lc.CENTRAL_TEAM)
 @doc("Set or clear the high-profile flag, with a reason", body=s.HighProfileIn, response=s.ReviewOut)
 def set_high_profile(review_id: int):
-    session = db_session()
-    body = s.HighProfileIn().load(_json_body())
-    with transaction(session):
-        review = reviews.get_visible(session, review_id, current_user(), for_update=True)
-        reviews.set_high_profile(session, review, body["is_high_profile"], body["reason"], current_user(),
-                                 body["version"])
-    return jsonify(_detail(session, review))
+    return _edit(review_id, s.HighProfileIn, lambda session, review, b: reviews.set_high_profile(
+        session, review, b["is_high_profile"], b["reason"], current_user(), b["version"]))
 
 
 @bp.put("/reviews/<int:review_id>/parallel-reviews")
 @require(lc.CENTRAL_TEAM)
 @doc("Replace the parallel reviews, with a reason", body=s.ParallelReviewsIn, response=s.ReviewOut)
 def set_parallel_reviews(review_id: int):
-    session = db_session()
-    body = s.ParallelReviewsIn().load(_json_body())
-    with transaction(session):
-        review = reviews.get_visible(session, review_id, current_user(), for_update=True)
-        reviews.set_parallel_reviews(session, review, body["parallel_reviews"], body["reason"], current_user(),
-                                     body["version"])
-    return jsonify(_detail(session, review))
+    return _edit(review_id, s.ParallelReviewsIn, lambda session, review, b: reviews.set_parallel_reviews(
+        session, review, b["parallel_reviews"], b["reason"], current_user(), b["version"]))
 
 
 @bp.post("/reviews/<int:review_id>/extensions")
@@ -133,9 +132,6 @@ def set_parallel_reviews(review_id: int):
 @doc("Grant an extension: a new due date and a reason (the original due date is kept)", body=s.ExtensionIn,
      response=s.ReviewOut, status=201)
 def grant_extension(review_id: int):
-    session = db_session()
-    body = s.ExtensionIn().load(_json_body())
-    with transaction(session):
-        review = reviews.get_visible(session, review_id, current_user(), for_update=True)
-        reviews.grant_extension(session, review, body["new_due_on"], body["reason"], current_user(), body["version"])
-    return jsonify(_detail(session, review)), 201
+    response = _edit(review_id, s.ExtensionIn, lambda session, review, b: reviews.grant_extension(
+        session, review, b["new_due_on"], b["reason"], current_user(), b["version"]))
+    return response, 201

@@ -1,12 +1,10 @@
 """The sample: one review's decision, the audit export and the balance."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from .. import db_session
+from ..http.downloads import csv_response
 from ..schemas import sampling as s
 from ..services import reviews
 from ..services import sampling as svc
@@ -40,20 +38,8 @@ def sample_decisions():
     year = _year(query)
     rows = svc.export(db_session(), year)
     if query["format"] == "csv":
-        return Response(to_csv(rows), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="sample-decisions-{year}.csv"'})
+        return csv_response(svc.export_csv_rows(rows), svc.export_csv_name(year))
     return jsonify({"sampling_year": year, "algorithm_version": svc.ALGORITHM_VERSION, "decisions": rows})
-
-
-def to_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=svc.EXPORT_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        # repr keeps every bit of the uniform (the replay compares exactly)
-        writer.writerow({k: (repr(v) if isinstance(v, float) else "" if v is None else
-                             v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()})
-    return out.getvalue()
 
 
 @bp.get("/sample/balance")

@@ -1,13 +1,12 @@
 """Work lists: the inspector's tasks, the managers' open QA (JSON or CSV), workload, timeliness."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from .. import db_session
+from ..http.downloads import csv_response
 from ..schemas import deadlines as s
 from ..services import work
 from ..working_days import london_today
@@ -38,10 +37,7 @@ def open_qa():
     f = s.OpenQaFilter().load(request.args.to_dict())
     result = work.open_qa(db_session(), f)
     if f["format"] == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(work.open_qa_csv_rows(result))
-        return Response(buffer.getvalue(), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="open-qa-{result["today"].isoformat()}.csv"'})
+        return csv_response(work.open_qa_csv_rows(result), work.open_qa_csv_name(result))
     return jsonify(result)
 
 

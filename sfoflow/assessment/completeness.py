@@ -6,11 +6,19 @@ item by its number on the form and quoting its wording.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from .framework import TEXT, Framework, Item
 from .ratings import NA, Rating, normalise_answer
 
-__all__ = ["missing_for_submit"]
+__all__ = ["Gap", "gaps_for_submit", "missing_for_submit"]
+
+
+class Gap(NamedTuple):
+    """One thing missing: the field it is about (``answers.<item id>``, ``ratings.<standard>``,
+    ``feedback.<standard>``, ``summary``; None when it is not on the form) and the sentence."""
+    field: str | None
+    message: str
 
 
 def _quote(item: Item) -> str:
@@ -34,7 +42,18 @@ def missing_for_submit(
     feedback: Mapping[str, str | None],
     summary: str | None,
 ) -> list[str]:
-    """List every missing or invalid thing, in form order.
+    """The sentences of ``gaps_for_submit``."""
+    return [gap.message for gap in gaps_for_submit(framework, answers, ratings, feedback, summary)]
+
+
+def gaps_for_submit(
+    framework: Framework,
+    answers: Mapping[str, str | None],
+    ratings: Mapping[str, "Rating | str | None"],
+    feedback: Mapping[str, str | None],
+    summary: str | None,
+) -> list[Gap]:
+    """List every missing or invalid thing, in form order, each with the field it is about.
 
     * ``answers``: item id -> 'yes' | 'no' | 'na' for yes/no items (case-insensitive; 'N/A'
       accepted); free text for text items (e.g. ``info.staff_not_interviewed_reason``).
@@ -46,7 +65,7 @@ def missing_for_submit(
     Answers, ratings or feedback for ids the framework does not have are reported too (they
     usually mean the QA was started against another framework version).
     """
-    missing: list[str] = []
+    missing: list[Gap] = []
 
     normalised: dict[str, str | None] = {}
     invalid: set[str] = set()
@@ -63,8 +82,8 @@ def missing_for_submit(
 
     for item in framework.all_items():
         if item.id in invalid:
-            missing.append(f"{_quote(item)}: {answers.get(item.id)!r} is not a valid answer "
-                           f"(use {_allowed_phrase(item)})")
+            missing.append(Gap(f"answers.{item.id}", f"{_quote(item)}: {answers.get(item.id)!r} is not a valid "
+                                                     f"answer (use {_allowed_phrase(item)})"))
             continue
         value = normalised[item.id]
         required = item.required
@@ -77,41 +96,42 @@ def missing_for_submit(
         if value is None:
             if required:
                 what = "is not filled in" if item.answer_type == TEXT else "is not answered"
-                missing.append(f"{_quote(item)} {what}{reason}")
+                missing.append(Gap(f"answers.{item.id}", f"{_quote(item)} {what}{reason}"))
             continue
         if value == NA and not item.allows_na:
-            missing.append(f"{_quote(item)}: 'not applicable' is not allowed here; answer yes or no")
+            missing.append(Gap(f"answers.{item.id}",
+                               f"{_quote(item)}: 'not applicable' is not allowed here; answer yes or no"))
 
     for sid in framework.standard_ids():
         name = _standard_name(framework, sid)
         r = ratings.get(sid)
         if r is None or (isinstance(r, str) and not r.strip()):
-            missing.append(f"{name}: no rating")
+            missing.append(Gap(f"ratings.{sid}", f"{name}: no rating"))
         else:
             try:
                 Rating.parse(r)
             except ValueError:
-                missing.append(f"{name}: {r!r} is not a rating (use "
-                               + ", ".join(x.label for x in Rating) + ")")
+                missing.append(Gap(f"ratings.{sid}", f"{name}: {r!r} is not a rating (use "
+                                   + ", ".join(x.label for x in Rating) + ")"))
         if framework.feedback_required:
             fb = feedback.get(sid)
             if not isinstance(fb, str) or not fb.strip():
-                missing.append(f"{name}: written feedback is missing")
+                missing.append(Gap(f"feedback.{sid}", f"{name}: written feedback is missing"))
 
     if framework.summary_required and (not isinstance(summary, str) or not summary.strip()):
-        missing.append("The overall summary is missing")
+        missing.append(Gap("summary", "The overall summary is missing"))
 
     label = f"QA framework {framework.key} ({framework.version})"
     for item_id in answers:
         if not framework.has_item(item_id):
-            missing.append(f"An answer is recorded for {item_id!r}, which is not in {label}")
+            missing.append(Gap(None, f"An answer is recorded for {item_id!r}, which is not in {label}"))
     known = set(framework.standard_ids())
     for sid in ratings:
         if sid not in known:
-            missing.append(f"A rating is recorded for standard {sid!r}, which is not in {label}")
+            missing.append(Gap(None, f"A rating is recorded for standard {sid!r}, which is not in {label}"))
     for sid in feedback:
         if sid not in known:
-            missing.append(f"Feedback is recorded for standard {sid!r}, which is not in {label}")
+            missing.append(Gap(None, f"Feedback is recorded for standard {sid!r}, which is not in {label}"))
     return missing
 
 

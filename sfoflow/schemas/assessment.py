@@ -99,17 +99,6 @@ def load_draft(framework: Framework, payload: dict) -> dict:
     return data
 
 
-def flat_errors(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as {"answers.1.1.a.answer": [reason]}: every error names
-    its field in full."""
-    if not isinstance(messages, dict):
-        return {prefix or "_schema": [str(m) for m in (messages if isinstance(messages, list) else [messages])]}
-    out: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        out.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
-    return out
-
-
 # --- documentation of the same shapes (the real check is the framework-built schema) ---------
 
 class AssessmentAnswerDoc(Schema):

@@ -21,7 +21,7 @@ from ..working_days import london_today
 from ..workflows import lifecycle as lc
 from . import audit, settings
 from .calendar import get_calendar
-from .errors import NotFound, ServiceError, ValidationFailed
+from .errors import NotFound, Refusal, ServiceError, ValidationFailed
 from .lifecycle import apply_action
 
 # Open QA an inspector holds: these count against their capacity.
@@ -36,17 +36,21 @@ def _require_senior(session: Session) -> bool:
     return bool(settings.get(session, "high_profile_requires_senior"))
 
 
-def inspector_eligible(session: Session, review: Review, data: dict) -> list[str]:
+def inspector_eligible(session: Session, review: Review, data: dict) -> list[Refusal]:
     inspector_id = data.get("inspector_id")
     if inspector_id is None:
         return []  # "inspector_id is required" is already reported
     user = session.get(User, inspector_id)
     if user is None or not user.is_active or user.role != lc.INSPECTOR:
-        return [f"user {inspector_id} is not an active inspector"]
+        return [Refusal("inspector_id", "not_an_inspector", "That person is not an active inspector",
+                        detail=f"user {inspector_id} is not an active inspector")]
     if data.get("action") == "reallocate" and user.id == review.inspector_id:
-        return ["the review is already allocated to that inspector"]
+        return [Refusal("inspector_id", "already_allocated", "The review is already allocated to that inspector",
+                        detail="the review is already allocated to that inspector")]
     (candidate,) = candidates(session, [user.id])
-    return core.hard_reasons(candidate, review_facts(review), require_senior=_require_senior(session))
+    # the core words its reasons as clauses (the API lists them as they are); a person reads a sentence
+    return [Refusal("inspector_id", "not_eligible", reason[0].upper() + reason[1:], detail=reason)
+            for reason in core.hard_reasons(candidate, review_facts(review), require_senior=_require_senior(session))]
 
 
 def set_inspector(session: Session, review: Review, actor, data: dict, decision) -> None:
@@ -129,10 +133,11 @@ def bulk_allocate(session: Session, items: list[dict], actor: User) -> list[Revi
     raises ValidationFailed listing every item's problem, and the caller's rollback undoes all."""
     from .reviews import get_visible
 
-    seen, errors, done = set(), [], []
+    seen, errors, refusals, done = set(), [], [], []
     for index, item in enumerate(items):
         if item["review_id"] in seen:
             errors.append({"index": index, "review_id": item["review_id"], "message": "listed twice"})
+            refusals.append(Refusal(f"allocations.{index}", "duplicate", "The review is listed twice"))
             continue
         seen.add(item["review_id"])
         try:
@@ -143,8 +148,10 @@ def bulk_allocate(session: Session, items: list[dict], actor: User) -> list[Revi
         except ServiceError as exc:
             errors.append({"index": index, "review_id": item["review_id"], "message": exc.message,
                            "reasons": exc.extra.get("reasons", []), "status": exc.status})
+            refusals.extend(Refusal(f"allocations.{index}", r.code, r.message) for r in exc.refusals)
     if errors:
-        raise ValidationFailed(f"nothing was allocated: {len(errors)} of {len(items)} could not be", errors=errors)
+        raise ValidationFailed(f"nothing was allocated: {len(errors)} of {len(items)} could not be", errors=errors,
+                               refusals=refusals)
     return done
 
 

@@ -12,10 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..assessment import framework as fw
-from ..assessment.completeness import missing_for_submit
+from ..assessment.completeness import gaps_for_submit
 from ..assessment.ratings import (Rating, balance, overall_rating, overall_score, suggested_answer,
                                   suggested_judgement)
 from ..models import AuditEvent, Review, User
@@ -24,13 +23,14 @@ from ..models.base import utcnow
 from ..schemas.assessment import load_draft
 from ..workflows import lifecycle as lc
 from . import qa_reports
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, Forbidden, NotFound, Refusal
+from .lifecycle import flush_or_conflict, is_owner
+from .permissions import permissions
 
 # Where config/qa_framework lives; None means the repository's config/. Tests point it at a
 # temporary folder to add a framework version.
 FRAMEWORK_CONFIG_DIR: Path | None = None
 
-READ_ROLES = frozenset({lc.INSPECTOR, lc.MANAGER, lc.CENTRAL_TEAM})
 
 
 # --- framework ------------------------------------------------------------------------------
@@ -53,20 +53,8 @@ def framework_for(assessment: Assessment | None) -> fw.Framework:
 
 # --- who may do what ------------------------------------------------------------------------
 
-def can_read(review: Review, viewer: User) -> bool:
-    """Inspectors see their own reviews only (the caller loaded the review through
-    ``reviews.get_visible``, which enforces that); managers and the central team read all."""
-    if viewer.role == lc.INSPECTOR:
-        return review.inspector_id == viewer.id
-    return viewer.role in READ_ROLES
-
-
-def can_edit(review: Review, viewer: User) -> bool:
-    return viewer.role == lc.INSPECTOR and review.inspector_id == viewer.id and review.state == lc.IN_QA
-
-
 def require_read(review: Review, viewer: User) -> None:
-    if not can_read(review, viewer):
+    if not permissions(review, viewer).read_qa:
         raise Forbidden(f"the {lc.ROLES.get(viewer.role, viewer.role)} role may not read QA assessments")
 
 
@@ -74,6 +62,14 @@ def require_read(review: Review, viewer: User) -> None:
 
 def get(session: Session, review: Review) -> Assessment | None:
     return session.scalar(select(Assessment).where(Assessment.review_id == review.id))
+
+
+def started(session: Session, review: Review) -> Assessment:
+    """The review's assessment, or NotFound when the QA has not been started."""
+    assessment = get(session, review)
+    if assessment is None:
+        raise NotFound("the QA of this review has not been started")
+    return assessment
 
 
 def get_or_create(session: Session, review: Review, actor: User | None) -> Assessment:
@@ -89,17 +85,25 @@ def get_or_create(session: Session, review: Review, actor: User | None) -> Asses
     return assessment
 
 
+SAVED_ELSEWHERE = Refusal(None, "stale", "The QA was saved from another tab or device after you loaded it")
+
+
 def save_draft(session: Session, review: Review, actor: User, payload: dict) -> Assessment:
     """Merge a partial draft into the assessment. ``payload`` is the raw request body (validated
     here against the pinned framework: marshmallow.ValidationError names each bad field).
     The caller commits."""
-    if not can_edit(review, actor):
-        if review.state == lc.ALLOCATED and review.inspector_id == actor.id:
-            raise Conflict("start the QA before saving answers", code="not_started")
-        if actor.role == lc.INSPECTOR and review.inspector_id == actor.id:
-            raise Conflict(f"the QA cannot be changed while the review is "
-                           f"{lc.STATES[review.state].lower()}", code="read_only")
-        raise Forbidden("only the allocated inspector may change the QA, while it is in QA")
+    can = permissions(review, actor)
+    if not can.edit_qa:
+        if can.start_qa:
+            raise Conflict("start the QA before saving answers", code="not_started",
+                           refusals=[Refusal(None, "not_started", "Start the QA before saving answers")])
+        if actor.role == lc.INSPECTOR and is_owner(review, actor):
+            state = lc.STATES[review.state].lower()
+            raise Conflict(f"the QA cannot be changed while the review is {state}", code="read_only",
+                           refusals=[Refusal(None, "read_only", f"The QA cannot be changed while the review is {state}")])
+        raise Forbidden("only the allocated inspector may change the QA, while it is in QA",
+                        refusals=[Refusal(None, "not_allowed",
+                                          "Only the allocated inspector may change the QA, while it is in QA")])
     assessment = get(session, review)
     if assessment is None:  # in QA from before assessments existed: start one now
         assessment = get_or_create(session, review, actor)
@@ -107,7 +111,8 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
     if data["version"] != assessment.version:
         raise Conflict("the QA was saved elsewhere since you loaded it (another tab or device); "
                        "reload to see the latest answers", code="stale",
-                       reasons=[f"expected version {data['version']}, current version {assessment.version}"])
+                       reasons=[f"expected version {data['version']}, current version {assessment.version}"],
+                       refusals=[SAVED_ELSEWHERE])
     answers = dict(assessment.answers or {})
     for item_id, value in data["answers"].items():
         entry = dict(answers.get(item_id) or {})
@@ -132,11 +137,8 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
         assessment.summary = summary if summary and summary.strip() else None
     assessment.updated_at = utcnow()
     assessment.updated_by = actor
-    try:
-        session.flush()
-    except StaleDataError:  # the caller's transaction is rolled back where it was opened
-        raise Conflict("the QA was saved elsewhere at the same moment; reload to see the latest answers",
-                       code="stale") from None
+    flush_or_conflict(session, "the QA was saved elsewhere at the same moment; reload to see the latest answers",
+                      SAVED_ELSEWHERE)
     return assessment
 
 
@@ -155,9 +157,13 @@ def plain_answers(assessment: Assessment) -> dict[str, str]:
     return {k: v["answer"] for k, v in (assessment.answers or {}).items() if v.get("answer") is not None}
 
 
+def gaps(framework: fw.Framework, assessment: Assessment):
+    return gaps_for_submit(framework, plain_answers(assessment), assessment.ratings or {},
+                           assessment.feedback or {}, assessment.summary)
+
+
 def missing(framework: fw.Framework, assessment: Assessment) -> list[str]:
-    return missing_for_submit(framework, plain_answers(assessment), assessment.ratings or {},
-                              assessment.feedback or {}, assessment.summary)
+    return [gap.message for gap in gaps(framework, assessment)]
 
 
 def computed_overall(framework: fw.Framework, ratings: dict) -> tuple[int, Rating] | None:
@@ -209,7 +215,7 @@ def view(session: Session, review: Review, assessment: Assessment, viewer: User)
         "reference": review.reference,
         "framework_version": assessment.framework_version,
         "state": review.state,
-        "editable": can_edit(review, viewer),
+        "editable": permissions(review, viewer).edit_qa,
         "version": assessment.version,
         "answers": {k: dict(v) for k, v in (assessment.answers or {}).items()},
         "ratings": dict(assessment.ratings or {}),
@@ -230,11 +236,12 @@ def view(session: Session, review: Review, assessment: Assessment, viewer: User)
 
 # --- lifecycle: checks and effects ------------------------------------------------------------
 
-def assessment_complete(session: Session, review: Review, data: dict) -> list[str]:
+def assessment_complete(session: Session, review: Review, data: dict) -> list[Refusal]:
     assessment = get(session, review)
     if assessment is None:
-        return ["the QA assessment has not been started"]
-    return missing(framework_for(assessment), assessment)
+        return [Refusal(None, "not_started", "The QA has not been started",
+                        detail="the QA assessment has not been started")]
+    return [Refusal(gap.field, "incomplete", gap.message) for gap in gaps(framework_for(assessment), assessment)]
 
 
 def create_draft(session: Session, review: Review, actor, data: dict, decision) -> None:

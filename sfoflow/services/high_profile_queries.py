@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Review, User
 from ..models.assessment import HighProfileQuery
 from ..models.base import utcnow
-from ..workflows import lifecycle as lc
 from . import audit, reviews
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
+from .permissions import permissions
 
 OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
 
@@ -31,24 +31,25 @@ def for_review(session: Session, review: Review) -> list[HighProfileQuery]:
                                 .order_by(HighProfileQuery.id)))
 
 
-def can_raise(review: Review, actor: User) -> bool:
-    return (actor.role == lc.INSPECTOR and review.inspector_id == actor.id
-            and review.state in lc.OPEN_STATES)
-
-
 def raise_query(session: Session, review: Review, actor: User, reason: str,
                 proposed: bool | None = None) -> HighProfileQuery:
     """The caller commits."""
-    if not can_raise(review, actor):
-        raise Forbidden("only the allocated inspector may query the high-profile status of an open review")
+    if not permissions(review, actor).raise_high_profile_query:
+        raise Forbidden("only the allocated inspector may query the high-profile status of an open review",
+                        refusals=[Refusal(None, "not_allowed", "Only the allocated inspector may query the "
+                                                               "high-profile status of an open review")])
     if proposed is None:
         proposed = not review.is_high_profile
     if proposed == review.is_high_profile:
         raise ValidationFailed("the case is already " + _yes_no(proposed),
-                               fields={"proposed_high_profile": [f"the case is already {_yes_no(proposed)}"]})
+                               fields={"proposed_high_profile": [f"the case is already {_yes_no(proposed)}"]},
+                               refusals=[Refusal("proposed_high_profile", "unchanged",
+                                                 f"The case is already {_yes_no(proposed)}")])
     if open_query(session, review) is not None:
         raise Conflict("there is already an open high-profile query on this review; the central team "
-                       "has not decided it yet")
+                       "has not decided it yet",
+                       refusals=[Refusal(None, "already_open", "There is already an open high-profile query on "
+                                                               "this review; the central team has not decided it yet")])
     query = HighProfileQuery(review_id=review.id, proposed_value=proposed, reason=reason,
                              raised_by_id=actor.id, status=OPEN)
     session.add(query)
@@ -64,18 +65,23 @@ def get(session: Session, query_id: int) -> HighProfileQuery:
     query = session.scalar(select(HighProfileQuery).where(HighProfileQuery.id == query_id)
                            .options(selectinload(HighProfileQuery.review)))
     if query is None:
-        raise NotFound(f"no high-profile query {query_id}")
+        raise NotFound(f"no high-profile query {query_id}",
+                       refusals=[Refusal(None, "not_found", "There is no such high-profile query")])
     return query
 
 
 def decide(session: Session, query: HighProfileQuery, actor: User, decision: str, reason: str) -> HighProfileQuery:
     """Accept (the flag becomes what the inspector proposed) or reject. The caller commits."""
-    if actor.role != lc.CENTRAL_TEAM:
-        raise Forbidden("only the HMPPS SFO central team decides a case's high-profile status")
+    if not permissions(query.review, actor).decide_high_profile_query:
+        raise Forbidden("only the HMPPS SFO central team decides a case's high-profile status",
+                        refusals=[Refusal(None, "not_allowed",
+                                          "Only the HMPPS SFO central team decides a case's high-profile status")])
     if query.status != OPEN:
-        raise Conflict(f"this query was already {query.status}")
+        raise Conflict(f"this query was already {query.status}",
+                       refusals=[Refusal(None, "already_decided", f"This query was already {query.status}")])
     if decision not in ("accept", "reject"):
-        raise ValidationFailed("unknown decision", fields={"decision": ["must be accept or reject"]})
+        raise ValidationFailed("unknown decision", fields={"decision": ["must be accept or reject"]},
+                               refusals=[Refusal("decision", "invalid", "Select whether to accept or reject the query")])
     review = session.get(Review, query.review_id, with_for_update=True)
     if decision == "accept" and review.is_high_profile != query.proposed_value:
         reviews.set_high_profile(session, review, query.proposed_value,

@@ -13,7 +13,7 @@ from ..models import Review, User
 from ..schemas.reviews import review_create_schema
 from ..working_days import london_today
 from .calendar import get_calendar
-from .errors import ValidationFailed
+from .errors import Refusal, ValidationFailed, flatten_messages
 from . import sampling
 from .reviews import register
 
@@ -73,7 +73,8 @@ def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
         try:
             clean = schema.load(item)
         except ValidationError as exc:
-            errors.extend(_flatten(number, exc.messages))
+            errors.extend({"row": number, "field": field, "reason": reason}
+                          for field, reasons in flatten_messages(exc.messages).items() for reason in reasons)
             continue
         if clean["reference"] in seen:
             errors.append({"row": number, "field": "reference",
@@ -84,15 +85,13 @@ def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
     return rows, errors
 
 
-def _flatten(row: int, messages, prefix: str = "") -> list[dict]:
-    out = []
-    for field, value in messages.items():
-        name = f"{prefix}{field}"
-        if isinstance(value, dict):
-            out.extend(_flatten(row, value, f"{name}."))
-        else:
-            out.extend({"row": row, "field": name, "reason": r} for r in value)
-    return out
+def decode(raw: bytes) -> str | None:
+    """An uploaded file's text (UTF-8, with or without the byte order mark Excel writes), or
+    None when it is not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
@@ -104,9 +103,12 @@ def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
                for n, c in rows if c["reference"] in existing]
     if errors:
         raise ValidationFailed(f"import refused: {len(errors)} problem(s); nothing was imported",
-                               errors=sorted(errors, key=lambda e: (e["row"], e["field"])))
+                               errors=sorted(errors, key=lambda e: (e["row"], e["field"])),
+                               refusals=[Refusal("file", "invalid_rows",
+                                                 f"Import refused: {len(errors)} problem(s); nothing was imported")])
     if not rows:
-        raise ValidationFailed("import refused: the file has no rows", errors=[])
+        raise ValidationFailed("import refused: the file has no rows", errors=[],
+                               refusals=[Refusal("file", "no_rows", "Import refused: the file has no rows")])
     calendar = get_calendar(session)
     # Take every region's sampler lock up front, in one fixed order: two concurrent imports
     # locking regions in file order could otherwise deadlock on PostgreSQL.

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..models import Review, User
 from ..workflows import lifecycle as lc
 from . import audit, settings
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
 from .wiring import lifecycle_hooks
 
 def role_of(actor: User | None) -> str:
@@ -36,7 +36,7 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     if version is not None and version != review.version:
         raise Conflict("this review has changed since you loaded it; reload and try again",
                        reasons=[f"expected version {version}, current version {review.version}"],
-                       allowed_actions=allowed_actions(review, actor), code="stale")
+                       allowed_actions=allowed_actions(review, actor), code="stale", refusals=[STALE])
     hooks = lifecycle_hooks()
     definition = lc.ACTIONS.get(action)
     problems = {}
@@ -66,12 +66,17 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     return review
 
 
-def flush_or_conflict(session: Session) -> None:
+STALE = Refusal(None, "stale", "Someone else changed this review after you loaded it")
+
+
+def flush_or_conflict(session: Session,
+                      message: str = "another change to this review was saved first; reload and try again",
+                      refusal: Refusal = STALE) -> None:
+    """Flush, or refuse as stale when another transaction updated the same row first."""
     try:
         session.flush()
     except StaleDataError:  # the caller's transaction is rolled back where it was opened
-        raise Conflict("another change to this review was saved first; reload and try again",
-                       code="stale") from None
+        raise Conflict(message, code="stale", refusals=[refusal]) from None
 
 
 _REFUSAL = {"unknown": NotFound, "state": Conflict, "role": Forbidden, "owner": Forbidden,
@@ -81,4 +86,4 @@ _REFUSAL = {"unknown": NotFound, "state": Conflict, "role": Forbidden, "owner": 
 def _refusal(decision: lc.Decision):
     return _REFUSAL[decision.refused_for](
         f"cannot {decision.action}: {decision.message}",
-        reasons=list(decision.reasons), allowed_actions=list(decision.allowed_now))
+        reasons=list(decision.reasons), allowed_actions=list(decision.allowed_now), refusals=decision.refusals)

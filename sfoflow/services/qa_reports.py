@@ -27,7 +27,7 @@ from ..reports.dates import long_date
 from . import notifications
 from .context import dispatcher_of
 from .dispatch import after_commit
-from .errors import Conflict
+from .errors import Conflict, NotFound, Refusal
 
 LONDON = ZoneInfo("Europe/London")
 QA_REPORT = "qa_report"  # the notification kind
@@ -85,6 +85,14 @@ def get(session: Session, review: Review) -> QaReport | None:
     return session.scalar(select(QaReport).where(QaReport.review_id == review.id))
 
 
+def sent(session: Session, review: Review) -> QaReport:
+    """The report sent for this review, or NotFound (the page and the API refuse alike)."""
+    report = get(session, review)
+    if report is None:
+        raise NotFound("no QA report has been sent for this review")
+    return report
+
+
 def pdf_filename(review: Review) -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in review.reference)
     return f"qa-report-{safe}.pdf"
@@ -95,7 +103,8 @@ def issue(session: Session, review: Review, assessment: Assessment, framework: F
     """Produce, store and send the report; set the review's send time. Called inside the
     lifecycle transaction: if anything fails, nothing is recorded and nothing is sent."""
     if get(session, review) is not None:
-        raise Conflict("a QA report has already been sent for this review")
+        raise Conflict("a QA report has already been sent for this review",
+                       refusals=[Refusal(None, "already_sent", "A QA report has already been sent for this review")])
     sent_at = utcnow()
     inspector_name = review.inspector.name if review.inspector else "Not recorded"
     content = build_content(review, assessment, framework, sent_at=sent_at, inspector_name=inspector_name,

@@ -13,8 +13,9 @@ from ..working_days import WorkingCalendar, london_today
 from ..workflows import lifecycle as lc
 from . import audit
 from .calendar import get_calendar
-from .errors import Conflict, NotFound, ValidationFailed
-from .lifecycle import flush_or_conflict
+from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
+from .lifecycle import STALE, flush_or_conflict
+from .permissions import CASE_EDIT_STATES, EXTENSION_STATES, permissions
 from .wiring import run_intake_hooks
 
 
@@ -62,7 +63,7 @@ def get_visible(session: Session, review_id: int, viewer: User, *, for_update: b
         query = query.with_for_update()
     review = session.scalar(query)
     if review is None:  # the same answer whether it does not exist or is not yours
-        raise NotFound(f"no review {review_id}")
+        raise NotFound(f"no review {review_id}", refusals=[Refusal(None, "not_found", "There is no such review")])
     return review
 
 
@@ -112,17 +113,28 @@ def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date 
 def _check_version(review: Review, version: int) -> None:
     if version != review.version:
         raise Conflict("this review has changed since you loaded it; reload and try again",
-                       reasons=[f"expected version {version}, current version {review.version}"], code="stale")
+                       reasons=[f"expected version {version}, current version {review.version}"], code="stale",
+                       refusals=[STALE])
 
 
 def _require_open(review: Review) -> None:
-    if review.state in lc.FINAL_STATES:
-        raise Conflict(f"the review is {lc.STATES[review.state].lower()} and can no longer be changed")
+    if review.state not in CASE_EDIT_STATES:
+        state = lc.STATES[review.state].lower()
+        raise Conflict(f"the review is {state} and can no longer be changed",
+                       refusals=[Refusal(None, "wrong_state", f"The review is {state} and can no longer be changed")])
+
+
+def _require_case_edit(review: Review, actor: User) -> None:
+    _require_open(review)
+    if not permissions(review, actor).edit_case:
+        raise Forbidden("only the central team changes a review's high-profile flag and parallel reviews",
+                        refusals=[Refusal(None, "not_allowed", "Only the central team changes a review's "
+                                                               "high-profile flag and parallel reviews")])
 
 
 def set_high_profile(session: Session, review: Review, value: bool, reason: str, actor: User, version: int) -> Review:
     _check_version(review, version)
-    _require_open(review)
+    _require_case_edit(review, actor)
     old = review.is_high_profile
     review.is_high_profile = value
     audit.record(session, review=review, actor=actor, action="set_high_profile", from_state=review.state,
@@ -134,7 +146,7 @@ def set_high_profile(session: Session, review: Review, value: bool, reason: str,
 def set_parallel_reviews(session: Session, review: Review, items: list[dict], reason: str, actor: User,
                          version: int) -> Review:
     _check_version(review, version)
-    _require_open(review)
+    _require_case_edit(review, actor)
     before = [{"type": p.type, "status": p.status, "notes": p.notes} for p in review.parallel_reviews]
     review.parallel_reviews = [ParallelReview(**p) for p in items]
     # Touch the review row itself so its version moves: a collection change alone would not.
@@ -149,9 +161,14 @@ def grant_extension(session: Session, review: Review, new_due_on: date, reason: 
                     version: int, calendar: WorkingCalendar | None = None) -> Review:
     """Move the working due date. ``original_due_on`` never moves: timeliness is measured against it."""
     _check_version(review, version)
-    if review.state not in lc.HMIP_OPEN_STATES:
-        raise Conflict(f"an extension applies only to an open HMIP QA, not to a review that is "
-                       f"{lc.STATES[review.state].lower()}")
+    if review.state not in EXTENSION_STATES:
+        state = lc.STATES[review.state].lower()
+        raise Conflict(f"an extension applies only to an open HMIP QA, not to a review that is {state}",
+                       refusals=[Refusal(None, "wrong_state", "An extension applies only to an open HMIP QA, "
+                                                              f"not to a review that is {state}")])
+    if not permissions(review, actor).grant_extension:
+        raise Forbidden("only a manager grants an extension",
+                        refusals=[Refusal(None, "not_allowed", "Only a manager grants an extension")])
     calendar = calendar or get_calendar(session)
     problems = []
     if new_due_on <= review.due_on:

@@ -200,6 +200,19 @@ EXPORT_FIELDS = ("review_id", "reference", "region", "offence_category", "sampli
                  "decided_at", "purposive", "purposive_reason", "purposive_by", "purposive_at", "state", "route")
 
 
+def export_csv_name(year: int) -> str:
+    return f"sample-decisions-{year}.csv"
+
+
+def export_csv_rows(rows: list[dict]):
+    """The export as CSV rows, the header first."""
+    yield EXPORT_FIELDS
+    for row in rows:
+        # repr keeps every bit of the uniform (the replay compares exactly)
+        yield tuple(repr(v) if isinstance(v, float) else "" if v is None else
+                    v.isoformat() if hasattr(v, "isoformat") else v for v in (row.get(k) for k in EXPORT_FIELDS))
+
+
 def export(session: Session, year: int) -> list[dict]:
     """The full audit export of a sampling year (admins): random draws by region and arrival
     order, then purposive-only additions."""

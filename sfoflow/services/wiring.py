@@ -13,7 +13,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
-Check = Callable[..., list[str]]        # (session, review, data) -> reasons it is refused
+Check = Callable[..., list]             # (session, review, data) -> the Refusals it finds
 Effect = Callable[..., None]            # (session, review, actor, data, decision)
 IntakeHook = Callable[..., None]        # (session, review, actor)
 

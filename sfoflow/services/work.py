@@ -112,6 +112,10 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def open_qa_csv_name(result: dict) -> str:
+    return f"open-qa-{result['today'].isoformat()}.csv"
+
+
 def open_qa_csv_rows(result: dict):
     yield CSV_COLUMNS
     for item in result["items"]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..http.errors import error_response
 from ..services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ CSRF_PAGE = ("The form had expired", "For your security, forms stop working afte
 
 def render_error(code: int, title: str, text: str, detail: str | None = None):
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"status": code, "message": detail or title}}), code
+        return error_response(code, detail or title)
     try:
         return render_template("error.html", code=code, title=title, text=text, detail=detail), code
     except Exception:  # the page itself needs the database (who is signed in); never fail twice

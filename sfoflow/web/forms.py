@@ -10,6 +10,8 @@ from datetime import date
 
 from marshmallow import ValidationError
 
+from ..services.errors import flatten_messages
+
 MISSING = "Missing data for required field."
 STALE = ("Someone else changed this review while you had it open. The page now shows the latest "
          "version: check it and try again.")
@@ -83,7 +85,7 @@ def add_schema_errors(errors: FormErrors, exc: ValidationError | dict, labels: d
     if not isinstance(messages, dict):
         messages = {"_schema": messages}
     ids = ids or {}
-    for field, value in _flatten(messages):
+    for field, value in flatten_messages(messages).items():
         base = field.split(".")[0]
         label = labels.get(field) or labels.get(base) or base.replace("_", " ").capitalize()
         target = ids.get(field, field.replace(".", "-"))
@@ -99,28 +101,25 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
-def _flatten(messages: dict, prefix: str = ""):
-    for key, value in messages.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            yield from _flatten(value, f"{name}.")
-        else:
-            yield name, [str(v) for v in (value if isinstance(value, list) else [value])]
+def add_refusals(errors: FormErrors, refusals, *, ids: dict[str, str] | None = None,
+                 labels: dict[str, str] | None = None, texts: dict | None = None,
+                 fallback: str = "main-content") -> None:
+    """A ServiceError's refusals (``exc.refusals``), each linked to the input it is about.
 
-
-def add_service_errors(errors: FormErrors, exc, labels: dict[str, str], ids: dict[str, str] | None = None,
-                       fallback: str = "main-content", missing: dict[str, str] | None = None) -> None:
-    """A ServiceError: its field messages, or else its message and reasons, in the summary."""
-    if exc.fields:
-        add_schema_errors(errors, exc.fields, labels, ids, missing)
-        return
-    if exc.extra.get("code") == "stale":
-        errors.add(fallback, STALE)
-        return
-    reasons = exc.extra.get("reasons") or []
-    errors.add(fallback, exc.message[0].upper() + exc.message[1:])
-    for reason in reasons:
-        errors.add(fallback, reason[0].upper() + reason[1:])
+    ``ids`` maps a refusal's field to its input's id (a field not listed is its own id, dots as
+    dashes; a refusal about the whole form links to ``fallback``). ``texts`` gives the page's
+    own words for a code, or a (field, code) pair: by default "stale" reads ``STALE``. With
+    ``labels``, a field's message is prefixed by how the page names the field.
+    """
+    ids, texts = ids or {}, {"stale": STALE, **(texts or {})}
+    for refusal in refusals:
+        field = refusal.field
+        text = texts.get((field, refusal.code)) or texts.get(refusal.code)
+        if text is None and field is not None and labels is not None:
+            base = field.split(".")[0]
+            label = labels.get(field) or labels.get(base) or base.replace("_", " ").capitalize()
+            text = f"{label}: {refusal.message}"
+        errors.add(fallback if field is None else ids.get(field, field.replace(".", "-")), text or refusal.message)
 
 
 def parallel_from_form(form, prefix: str, errors: FormErrors) -> tuple[list[dict], dict[str, str]]:

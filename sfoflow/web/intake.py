@@ -14,7 +14,7 @@ from ..working_days import london_today
 from ..workflows import lifecycle as lc
 from .auth import roles_required
 from .display import govuk_date
-from .forms import FormErrors, add_schema_errors, add_service_errors, blank_to_none, date_from_parts, parallel_from_form
+from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none, date_from_parts, parallel_from_form
 
 bp = Blueprint("intake", __name__)
 
@@ -53,7 +53,7 @@ def register():
             with transaction(session):
                 review = reviews.register(session, data, current_user)
         except ServiceError as exc:
-            add_service_errors(errors, exc, LABELS, ids, fallback="register-review", missing=MISSING)
+            add_refusals(errors, exc.refusals, ids=ids, labels=LABELS, fallback="register-review")
         else:
             flash(f"Review {review.reference} registered. It is due on {govuk_date(review.due_on)}.", "success")
             return redirect(url_for("pages.review_page", review_id=review.id))
@@ -76,10 +76,8 @@ def import_reviews():
         if not raw:
             errors.add("file", "Select a CSV file to import")
         else:
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = None
+            text = imports.decode(raw)
+            if text is None:
                 errors.add("file", "The file must be a CSV file saved as UTF-8 text")
             if text is not None:
                 session = db_session()
@@ -88,7 +86,7 @@ def import_reviews():
                         created = imports.import_csv(session, text, current_user)
                 except ServiceError as exc:
                     problems = exc.extra.get("errors") or []
-                    errors.add("file", exc.message[0].upper() + exc.message[1:])
+                    add_refusals(errors, exc.refusals, fallback="file")
                 else:
                     flash(f"Imported {len(created)} review{'' if len(created) == 1 else 's'}: "
                           f"{', '.join(r.reference for r in created[:20])}{' …' if len(created) > 20 else ''}.",

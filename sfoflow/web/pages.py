@@ -16,10 +16,11 @@ from ..schemas.reviews import ActionIn, ReviewFilter
 from ..services import lifecycle, reviews, settings
 from ..services.calendar import get_calendar
 from ..services.errors import NotFound, ServiceError
+from ..services.permissions import permissions
 from ..services.views import review_view
 from ..working_days import london_today
 from ..workflows import lifecycle as lc
-from .forms import STALE, FormErrors, add_schema_errors, blank_to_none
+from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none
 
 bp = Blueprint("pages", __name__)
 
@@ -103,13 +104,10 @@ def render_review(review_id: int, errors: FormErrors | None = None, form_name: s
     view = review_view(review, get_calendar(session), london_today(), current_user, audit=events)
     needs_inspector = any("inspector_id" in lc.ACTIONS[a].requires for a in view["allowed_actions"])
     inspectors = _inspectors(session) if needs_inspector else []
-    role, state = current_user.role, review.state
     return render_template(
         "reviews/detail.html", title=f"Review {review.reference}", review=view, errors=errors or FormErrors(),
         form=request.form if errors else {}, form_name=form_name, inspectors=inspectors,
-        people=_people(session, events),
-        can_edit=role == lc.CENTRAL_TEAM and state not in lc.FINAL_STATES,
-        can_extend=role == lc.MANAGER and state in lc.HMIP_OPEN_STATES,
+        people=_people(session, events), can=permissions(review, current_user),
     ), status
 
 
@@ -156,21 +154,11 @@ def take_action(review_id: int, action: str):
 
 
 def refusal_errors(errors: FormErrors, exc: ServiceError, action: str, ids: dict[str, str]) -> None:
-    """A refused action, reason by reason; a missing field's reason links to that field."""
-    definition = lc.ACTIONS[action]
-    reasons = exc.extra.get("reasons") or []
-    if exc.extra.get("code") == "stale":
-        errors.add(f"action-{action}", STALE)
-        return
-    if not reasons:
-        errors.add(f"action-{action}", exc.message[0].upper() + exc.message[1:])
-        return
-    for reason in reasons:
-        if reason == "reason is required":
-            errors.add(ids["reason"], f"Enter the reason to {definition.label.lower()}")
-        elif reason == "inspector_id is required":
-            errors.add(ids["inspector_id"], "Select an inspector")
-        elif "inspector_id" in definition.requires and "inspector" in reason:
-            errors.add(ids["inspector_id"], reason[0].upper() + reason[1:])
-        else:
-            errors.add(f"action-{action}", f"Cannot {definition.label.lower()}: {reason}")
+    """A refused action, refusal by refusal; one about a field links to that field's input."""
+    label = lc.ACTIONS[action].label.lower()
+    texts = {("reason", "required"): f"Enter the reason to {label}", ("inspector_id", "required"): "Select an inspector"}
+    for refusal in exc.refusals:
+        if refusal.field is None or refusal.field in ids:
+            add_refusals(errors, [refusal], ids=ids, texts=texts, fallback=f"action-{action}")
+        else:  # about an input on another page (the QA form's): say which action it stops
+            errors.add(f"action-{action}", f"Cannot {label}: {refusal.message}")

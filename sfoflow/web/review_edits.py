@@ -13,7 +13,7 @@ from ..services.errors import NotFound, ServiceError
 from ..workflows import lifecycle as lc
 from .auth import roles_required
 from .display import govuk_date
-from .forms import FormErrors, add_schema_errors, add_service_errors, blank_to_none, date_from_parts, parallel_from_form
+from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none, date_from_parts, parallel_from_form
 from .pages import render_review
 
 bp = Blueprint("review_edits", __name__)
@@ -41,7 +41,7 @@ def _save(review_id: int, form_name: str, errors: FormErrors, load, change, labe
     except NotFound:
         raise
     except ServiceError as exc:
-        add_service_errors(errors, exc, labels, ids, fallback=ids.get("_form", "main-content"), missing=missing)
+        add_refusals(errors, exc.refusals, ids=ids, labels=labels, fallback=ids.get("_form", "main-content"))
         return render_review(review_id, errors, form_name, exc.status)
     flash(done(review), "success")
     return redirect(url_for("pages.review_page", review_id=review_id))

@@ -1,10 +1,10 @@
 """The sample balance page (central team, managers, admins) and the audit export (admins)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 
 from .. import db_session
-from ..api.sampling import to_csv
+from ..http.downloads import csv_response
 from ..schemas.sampling import YearQuery
 from ..services import sampling as svc
 from ..working_days import london_today
@@ -36,5 +36,4 @@ def balance():
 @roles_required(lc.ADMIN)
 def decisions_csv():
     year, _errors = _year()
-    return Response(to_csv(svc.export(db_session(), year)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="sample-decisions-{year}.csv"'})
+    return csv_response(svc.export_csv_rows(svc.export(db_session(), year)), svc.export_csv_name(year))

@@ -2,13 +2,11 @@
 timeliness), the central team's allocation page, and the admins' notifications and outbox."""
 from __future__ import annotations
 
-import csv
-import io
 import math
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -16,8 +14,10 @@ from sqlalchemy import select
 from .. import db_session
 from ..db import transaction
 from ..deadlines.delivery import STATUSES
+from ..http.downloads import csv_response, file_response
 from ..deadlines.rules import KINDS
 from ..models import User
+from ..models.assessment import NotificationAttachment
 from ..notify import attachments, delivery
 from ..schemas.deadlines import NotificationFilter, OpenQaFilter
 from ..services import allocation, notifications, settings, work
@@ -36,21 +36,14 @@ OPEN_QA_LABELS = {"overdue": "Overdue", "due_within": "Due within (working days)
 
 # --- an inspector's tasks ---------------------------------------------------------------------------
 
-def _endpoint(name: str) -> bool:
-    return name in current_app.view_functions
-
-
 def task_actions(item: dict) -> list[dict]:
     """What the inspector can do now, as buttons (a form post) or links."""
     out = []
     for action in item["allowed_actions"]:
         if action == "start":
-            target = "assessment.start" if _endpoint("assessment.start") else None
-            href = url_for(target, review_id=item["id"]) if target else \
-                url_for("pages.take_action", review_id=item["id"], action="start")
-            out.append({"post": True, "label": "Start QA", "href": href})
-        elif action == "submit" and _endpoint("assessment.form"):
-            out.append({"post": False, "label": "Continue QA", "href": url_for("assessment.form", review_id=item["id"])})
+            out.append({"post": True, "label": "Start QA", "href": url_for("qa_form.start", review_id=item["id"])})
+        elif action == "submit":
+            out.append({"post": False, "label": "Continue QA", "href": url_for("qa_form.form", review_id=item["id"])})
         else:
             out.append({"post": False, "label": lc.ACTIONS[action].label,
                         "href": url_for("pages.review_page", review_id=item["id"])})
@@ -110,10 +103,7 @@ def open_qa_csv():
     if errors:
         return Response("; ".join(e["text"] for e in errors.summary()) + "\n", status=400, mimetype="text/plain")
     result = work.open_qa(db_session(), f)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(work.open_qa_csv_rows(result))
-    return Response(buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="open-qa-{result["today"].isoformat()}.csv"'})
+    return csv_response(work.open_qa_csv_rows(result), work.open_qa_csv_name(result))
 
 
 # --- allocation ------------------------------------------------------------------------------------------
@@ -162,10 +152,13 @@ def allocate_post():
         with transaction(session):
             done = allocation.bulk_allocate(session, items, current_user)
     except ServiceError as exc:
-        for e in exc.extra.get("errors", []) or [{"review_id": None, "message": exc.message}]:
-            reasons = "; ".join(e.get("reasons") or []) or e["message"]
-            target = f"inspector-{e['review_id']}" if e.get("review_id") else "allocations"
-            errors.add(target, f"Review {e.get('review_id')}: {reasons}" if e.get("review_id") else reasons)
+        review_ids = {f"allocations.{i}": item["review_id"] for i, item in enumerate(items)}
+        for refusal in exc.refusals:
+            rid = review_ids.get(refusal.field)
+            if rid is None:
+                errors.add("allocations", refusal.message)
+            else:
+                errors.add(f"inspector-{rid}", f"Review {rid}: {refusal.message}")
         return _allocation_page(errors, request.form, 422)
     flash(f"Allocated {len(done)} review{'s' if len(done) != 1 else ''}: "
           + ", ".join(f"{r.reference} to {r.inspector.name}" for r in done) + ". Each inspector has been emailed.",
@@ -218,3 +211,13 @@ def outbox():
     return render_template("work/outbox.html", title="Outbox", items=items, total=total, files=files,
                            page=page_no, pages=max(1, math.ceil(total / per_page)),
                            smtp=bool(current_app.config["SFOFLOW"].smtp_host))
+
+
+@bp.get("/outbox/attachments/<int:attachment_id>")
+@roles_required(lc.ADMIN)
+def outbox_attachment(attachment_id: int):
+    """A file sent with an email, as the outbox lists it."""
+    item = db_session().get(NotificationAttachment, attachment_id)
+    if item is None:
+        abort(404)
+    return file_response(item.content, item.content_type, item.filename)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from ..refusals import Refusal
+
 RECEIVED = "received"
 SELECTED_FOR_HMIP = "selected_for_hmip"
 ROUTED_TO_HMPPS = "routed_to_hmpps"
@@ -98,10 +100,15 @@ class Decision:
     reasons: tuple[str, ...] = ()
     allowed_now: tuple[str, ...] = field(default=())
     refused_for: str | None = None  # unknown | state | role | owner | data
+    refusals: tuple[Refusal, ...] = ()  # the same reasons as data: field, code, person's message
 
     @property
     def message(self) -> str:
         return "; ".join(self.reasons)
+
+
+# What a person is asked for when an action's required field is blank.
+REQUIRED_MESSAGES = {"reason": "Enter the reason", "inspector_id": "Select an inspector", "route": "Select the route"}
 
 
 def _missing(value) -> bool:
@@ -124,39 +131,50 @@ def decide(
     *,
     is_owner: bool = True,
     sign_off_required: bool = True,
-    problems: Mapping[str, list[str]] | None = None,
+    problems: Mapping[str, list[str | Refusal]] | None = None,
 ) -> Decision:
     """May ``role`` take ``action_name`` from ``state`` with ``data``? To which state?
 
-    ``problems`` maps a check name to what is wrong (an empty list means the check passes);
-    the caller computes them because they need the database.
+    ``problems`` maps a check name to what is wrong (an empty list means the check passes): a
+    Refusal, or a sentence (then the check's name is its code); the caller computes them
+    because they need the database.
     """
     data = data or {}
     problems = problems or {}
     allowed_now = actions_for(state, role, is_owner=is_owner)
     action = ACTIONS.get(action_name)
 
-    def refuse(kind: str, *reasons: str) -> Decision:
-        return Decision(action_name, state, None, False, tuple(reasons), allowed_now, kind)
+    def refuse(kind: str, *refusals: Refusal) -> Decision:
+        return Decision(action_name, state, None, False, tuple(r.reason for r in refusals), allowed_now, kind,
+                        refusals)
+
+    def whole(code: str, reason: str) -> Refusal:
+        # about the action as a whole: the person reads which action could not be done, and why
+        label = action.label.lower() if action else action_name
+        return Refusal(None, code, f"Cannot {label}: {reason}", detail=reason)
 
     if action is None:
-        return refuse("unknown", f"unknown action {action_name!r}")
+        return refuse("unknown", whole("unknown_action", f"unknown action {action_name!r}"))
     if state not in action.sources:
-        return refuse("state", f"'{action.label}' is not possible from state '{STATES.get(state, state)}'")
+        return refuse("state", whole("wrong_state",
+                                     f"'{action.label}' is not possible from state '{STATES.get(state, state)}'"))
     if role not in action.roles:
-        return refuse("role", f"the {ROLES.get(role, role)} role may not '{action.label}'")
+        return refuse("role", whole("not_allowed", f"the {ROLES.get(role, role)} role may not '{action.label}'"))
     if action.owner_only and role == INSPECTOR and not is_owner:
-        return refuse("owner", f"only the allocated inspector may '{action.label}'")
-    reasons = [f"{name} is required" for name in action.requires if _missing(data.get(name))]
+        return refuse("owner", whole("not_owner", f"only the allocated inspector may '{action.label}'"))
+    refusals = [Refusal(name, "required", REQUIRED_MESSAGES.get(name, f"Enter the {name.replace('_', ' ')}"),
+                        detail=f"{name} is required")
+                for name in action.requires if _missing(data.get(name))]
     for check in action.checks:
-        reasons.extend(problems.get(check, ()))
-    if reasons:
-        return refuse("data", *reasons)
+        refusals.extend(p if isinstance(p, Refusal) else whole(check, p) for p in problems.get(check, ()))
+    if refusals:
+        return refuse("data", *refusals)
 
     if action.choose_by == "route":
         target = data.get("route")
         if target not in action.targets:
-            return refuse("data", f"route must be one of {', '.join(action.targets)}")
+            return refuse("data", Refusal("route", "invalid", "Select a route the review can take",
+                                          detail=f"route must be one of {', '.join(action.targets)}"))
     elif action.choose_by == "sign_off":
         target = AWAITING_SIGN_OFF if sign_off_required else FEEDBACK_SENT
     else:

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ def make_rows(n: int, inspector_ids: list[int], today: date, rng: random.Random)
     regions = [(code, r["provider_code"]) for code, r in reference.regions().items()]
     offences = list(reference.offence_categories())
     due_for: dict[date, date] = {}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for i in range(n):
         received = today - timedelta(days=rng.randrange(0, 730))
         due = due_for.get(received) or due_for.setdefault(received, calendar.due_on(received))

@@ -115,7 +115,7 @@ def main(argv=None) -> int:
 
     by_region = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     sample_mix, intake_mix = Counter(), Counter()
-    for (_, region, offence), c in zip(rows, per_review):
+    for (_, region, offence), c in zip(rows, per_review, strict=True):
         by_region[region][offence][0] += c
         by_region[region][offence][1] += years - c
         sample_mix[offence] += c
@@ -124,11 +124,12 @@ def main(argv=None) -> int:
     for region, table in sorted(by_region.items()):
         if len(table) >= 2:
             off_p[region] = stats.chi2_contingency(list(table.values())).pvalue
-    off_holm = dict(zip(off_p, holm(list(off_p.values()))))
+    off_holm = dict(zip(off_p, holm(list(off_p.values())), strict=True))
     stats_seconds = time.perf_counter() - t1
 
     print(f"algorithm {ALGORITHM_VERSION}; k={k} (rate {1 / k:.1%}); {years} replicate years "
-          f"(keys from seeds {args.first_seed}..{args.first_seed + years - 1}) x {n} reviews in {len(intake)} regions = {years * n:,} decisions")
+          f"(keys from seeds {args.first_seed}..{args.first_seed + years - 1}) x {n} reviews "
+          f"in {len(intake)} regions = {years * n:,} decisions")
     print(f"overall selection rate          {sum(per_review) / (years * n):.5f}  (target {1 / k:.5f})")
     print(f"selected per year               min {min(per_year_total)}  mean "
           f"{sum(per_year_total) / years:.2f}  max {max(per_year_total)}  (intake/k = {n / k:.1f})")

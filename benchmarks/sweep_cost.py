@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, event, insert, select, text
 
@@ -76,7 +76,7 @@ def people(session) -> dict[str, list[int]]:
 
 def add_reviews(session, start: int, count: int, *, open_: bool, staff, rng: random.Random) -> None:
     calendar = default_calendar()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for first in range(start, start + count, 5000):
         rows, audits, allocations = [], [], []
         for i in range(first, min(first + 5000, start + count)):
@@ -95,7 +95,7 @@ def add_reviews(session, start: int, count: int, *, open_: bool, staff, rng: ran
                              local_team_email="sfo@bench.example.org", state=state, route="hmip",
                              inspector_id=inspector, version=3, created_at=now, updated_at=now,
                              sent_at=now if state == "feedback_sent" else None))
-            at = datetime.combine(received, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=10)
+            at = datetime.combine(received, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10)
             audits.append(dict(review_id=i, actor_label="system", action="sample", from_state="received",
                                to_state="selected_for_hmip", created_at=at))
             if inspector is not None:

@@ -26,8 +26,21 @@ from .config import Settings, from_env
 from .db import Database
 from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
-from .web import (admin, auth, display, errors, health, high_profile, intake, pages, qa_form, qa_report, review_edits,
-                  sampling, work)
+from .web import (
+    admin,
+    auth,
+    display,
+    errors,
+    health,
+    high_profile,
+    intake,
+    pages,
+    qa_form,
+    qa_report,
+    review_edits,
+    sampling,
+    work,
+)
 from .web.csrf import csrf
 from .web.navigation import NavEntry, init_navigation
 from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES

@@ -25,8 +25,8 @@ from .models import Review, User
 from .services import lifecycle, reviews, users
 from .services.calendar import get_calendar
 from .services.errors import ServiceError
-from .working_days import WorkingCalendar, london_today
 from .workflows import lifecycle as lc
+from .working_days import WorkingCalendar, london_today
 
 SEED = 20230427
 REVIEWS_PER_YEAR = 480

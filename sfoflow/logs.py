@@ -9,7 +9,7 @@ import json
 import logging
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from celery import current_task
 from celery.signals import before_task_publish, setup_logging
@@ -21,7 +21,7 @@ REQUEST_ID_HEADER = "sfoflow_request_id"  # Celery message header carrying the w
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+        entry = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                  "level": record.levelname, "logger": record.name, "msg": record.getMessage()}
         for key in CONTEXT_KEYS:
             value = getattr(record, key, None)

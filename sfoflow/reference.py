@@ -6,7 +6,7 @@ use); the files are the defaults.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 from .config_dir import CONFIG_DIR
 
@@ -16,27 +16,27 @@ def _load(name: str) -> dict:
         return json.load(fh)
 
 
-@lru_cache(maxsize=None)
+@cache
 def regions() -> dict[str, dict]:
     return {r["code"]: r for r in _load("regions.json")["regions"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def offence_categories() -> dict[str, dict]:
     return {c["code"]: c for c in _load("offence_categories.json")["offence_categories"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def parallel_review_types() -> dict[str, dict]:
     return {t["code"]: t for t in _load("parallel_reviews.json")["parallel_review_types"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def parallel_review_statuses() -> dict[str, dict]:
     return {t["code"]: t for t in _load("parallel_reviews.json")["parallel_review_statuses"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def agencies() -> dict[str, dict]:
     return {a["code"]: a for a in _load("agencies.json")["agencies"]}
 

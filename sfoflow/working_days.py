@@ -41,12 +41,13 @@ from __future__ import annotations
 import json
 import threading
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .config_dir import CONFIG_DIR
@@ -362,7 +363,7 @@ def _workalendar_holidays(year: int) -> dict[date, str]:
     return dict(sorted(out.items()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _default_calendar(path: str) -> WorkingCalendar:
     return WorkingCalendar(load_official_list(path))
 
@@ -389,7 +390,7 @@ def london_today(now: datetime | None = None) -> date:
     if not isinstance(now, datetime):
         raise TypeError(f"now must be a datetime, got {type(now).__name__}")
     if now.tzinfo is None or now.utcoffset() is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     return now.astimezone(LONDON).date()
 
 

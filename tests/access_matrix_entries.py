@@ -21,8 +21,8 @@ Callers, in this order: anonymous (no token) and one token per role.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 CALLERS = ("anonymous", "central_team", "inspector", "manager", "admin")
 

@@ -73,7 +73,8 @@ def test_a_high_profile_review_is_suggested_and_allocated_only_to_a_senior(clien
     holding(session, senior, 3)
     review = selected(session, is_high_profile=True)
     token = team["central"][1]
-    assert client.get(f"/api/v1/reviews/{review.id}/suggestion", headers=auth(token)).json["suggested"]["id"] == senior.id
+    suggestion = client.get(f"/api/v1/reviews/{review.id}/suggestion", headers=auth(token)).json
+    assert suggestion["suggested"]["id"] == senior.id
     refused = client.post(f"/api/v1/reviews/{review.id}/actions/allocate", headers=auth(token),
                           json={"version": review.version, "inspector_id": junior.id})
     assert refused.status_code == 422

@@ -1,7 +1,8 @@
 """The shape of the code, read from the source with ``ast`` (nothing is imported or run):
 
 * the pure core (workflows, sampling, assessment, deadlines, working days, reports, refusals,
-  and the finding of the config folder) is plain Python: it never imports flask, sqlalchemy or celery, and from sfoflow only the pure core;
+  and the finding of the config folder) is plain Python: it never imports flask, sqlalchemy
+  or celery, and from sfoflow only the pure core;
 * the JSON API (sfoflow/api) and the web pages (sfoflow/web) do not import each other;
 * the services (sfoflow/services) never read flask (current_app and the like): what they need
   from the application is passed to them;
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "sfoflow"

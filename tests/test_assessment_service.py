@@ -19,8 +19,15 @@ from sfoflow.services import settings
 from sfoflow.services.errors import Conflict, Forbidden, ValidationFailed
 from sfoflow.services.lifecycle import apply_action
 from sfoflow.working_days import london_today
-from tests.support.assessment import (EXPECTED_OVERALL, EXPECTED_SCORE, FEEDBACK, RATINGS, SUMMARY,
-                                      complete_answers, complete_payload)
+from tests.support.assessment import (
+    EXPECTED_OVERALL,
+    EXPECTED_SCORE,
+    FEEDBACK,
+    RATINGS,
+    SUMMARY,
+    complete_answers,
+    complete_payload,
+)
 from tests.support.core import make_person, make_review
 
 FW = load_framework("v1")

@@ -14,7 +14,6 @@ import json
 import subprocess
 from datetime import date
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 

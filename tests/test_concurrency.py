@@ -132,7 +132,8 @@ def test_parallel_api_requests_one_wins_one_is_refused(app, session, postgres_on
         barrier = threading.Barrier(2)
         statuses: dict[str, object] = {}
 
-        def call(name, token, path, body):
+        def call(name, token, path, body, review_id=review_id, version=version, barrier=barrier,
+                 statuses=statuses):
             client = app.test_client()
             barrier.wait(5)
             resp = client.open(f"/api/v1/reviews/{review_id}/{path}", method="PUT" if path == "high-profile"

@@ -5,7 +5,7 @@ Mon 8 May (coronation) and Mon 29 May 2023), with the working shown in comments.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -13,8 +13,19 @@ from sfoflow.deadlines import messages
 from sfoflow.deadlines.allocation import Candidate, ReviewToAllocate, suggest_inspector
 from sfoflow.deadlines.delivery import FAILED, PENDING, Policy
 from sfoflow.deadlines.rules import (
-    DIGEST, OVERDUE, REMINDER, TO_CENTRAL_TEAM, TO_INSPECTOR, TO_MANAGERS, UNALLOCATED, ReviewFacts, Rules,
-    digest, due_notifications, effective_day)
+    DIGEST,
+    OVERDUE,
+    REMINDER,
+    TO_CENTRAL_TEAM,
+    TO_INSPECTOR,
+    TO_MANAGERS,
+    UNALLOCATED,
+    ReviewFacts,
+    Rules,
+    digest,
+    due_notifications,
+    effective_day,
+)
 from sfoflow.working_days import default_calendar
 
 D = date
@@ -22,7 +33,10 @@ CAL = default_calendar()
 RULES = Rules()  # 5, 2 and 0 working days; unallocated after 1; digest horizon 5
 
 
-def facts(state="allocated", due=D(2023, 5, 22), inspector=7, allocated=D(2023, 5, 2), selected=D(2023, 4, 27)):
+DUE, ALLOCATED, SELECTED = D(2023, 5, 22), D(2023, 5, 2), D(2023, 4, 27)
+
+
+def facts(state="allocated", due=DUE, inspector=7, allocated=ALLOCATED, selected=SELECTED):
     return ReviewFacts(1, state, due, inspector if state != "selected_for_hmip" else None,
                        allocated if state != "selected_for_hmip" else None, selected)
 
@@ -158,7 +172,7 @@ def test_the_digest_lists_overdue_and_due_soon_on_working_days_only():
 
 # --- the day a sweep decides for, across the clock changes -------------------------------------------
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize("instant, expected", [

@@ -24,8 +24,7 @@ from sfoflow.services import lifecycle, notifications, reviews
 from sfoflow.services.calendar import get_calendar
 from sfoflow.working_days import london_today
 from tests.support.core import make_person
-from tests.support.deadlines import (
-    at, clock, days, is_working, next_working, remaining, working_after, working_before)
+from tests.support.deadlines import at, clock, days, is_working, next_working, remaining, working_after, working_before
 
 YEAR_START, YEAR_END = date(2023, 4, 1), date(2024, 3, 31)
 THRESHOLDS = (5, 2, 0)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from sfoflow.deadlines.delivery import Policy
 from sfoflow.models.notifications import Notification, OutboxMessage
@@ -63,7 +64,7 @@ def test_the_outbox_receives_a_notification_once(session, notice):
 
 
 def test_a_worker_whose_lease_ran_out_cannot_deliver_over_the_one_that_took_over(session, notice):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first = delivery.claim(session, notice.id, POLICY, now)  # worker A claims, then stalls
     assert first == 1 and row(session, notice.id).status == "sending"
     assert delivery.claim(session, notice.id, POLICY, now + timedelta(seconds=60)) is None  # lease still held
@@ -72,7 +73,7 @@ def test_a_worker_whose_lease_ran_out_cannot_deliver_over_the_one_that_took_over
     assert delivery.deliver(session, notice.id, OutboxSender(), POLICY, now=later).result == "delivered"
     # A wakes up and tries to finish with its old token: refused, nothing duplicated
     session.add(OutboxMessage(notification_id=notice.id, recipient="x", subject="x", body="x"))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):  # one outbox row per notification
         session.flush()
     session.rollback()
     marked = session.execute(update(Notification).where(Notification.id == notice.id,
@@ -84,7 +85,7 @@ def test_a_worker_whose_lease_ran_out_cannot_deliver_over_the_one_that_took_over
 
 
 def test_an_expired_lease_is_offered_to_workers_again(session, notice):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     delivery.claim(session, notice.id, POLICY, now)
     assert notice.id not in delivery.dispatchable(session, POLICY, now + timedelta(seconds=30))
     assert notice.id in delivery.dispatchable(session, POLICY, now + timedelta(seconds=POLICY.lease_seconds + 1))
@@ -94,18 +95,18 @@ def test_an_expired_lease_is_offered_to_workers_again(session, notice):
 
 def test_failures_back_off_then_give_up_and_say_so(session, notice, caplog):
     unreachable = SmtpSender(host="127.0.0.1", port=closed_port(), starttls=False, timeout=2)
-    t0 = datetime.now(timezone.utc)
+    t0 = datetime.now(UTC)
     first = delivery.deliver(session, notice.id, unreachable, POLICY, now=t0)
     n = row(session, notice.id)
     assert first.result == "retry" and n.status == "pending" and n.attempts == 1
     assert "ConnectionRefusedError" in n.last_error
-    assert timedelta(seconds=55) < n.next_attempt_at.replace(tzinfo=timezone.utc) - t0 < timedelta(seconds=65)
+    assert timedelta(seconds=55) < n.next_attempt_at.replace(tzinfo=UTC) - t0 < timedelta(seconds=65)
     # not before its time
     assert delivery.deliver(session, notice.id, unreachable, POLICY, now=t0 + timedelta(seconds=10)).result == "skipped"
     second = delivery.deliver(session, notice.id, unreachable, POLICY, now=t0 + timedelta(seconds=61))
     n = row(session, notice.id)
     assert second.result == "retry" and n.attempts == 2
-    assert n.next_attempt_at.replace(tzinfo=timezone.utc) - t0 > timedelta(seconds=61 + 115)  # doubled
+    assert n.next_attempt_at.replace(tzinfo=UTC) - t0 > timedelta(seconds=61 + 115)  # doubled
     with caplog.at_level("ERROR"):
         third = delivery.deliver(session, notice.id, unreachable, POLICY, now=t0 + timedelta(hours=1))
     n = row(session, notice.id)

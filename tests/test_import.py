@@ -100,7 +100,7 @@ def test_bad_file_is_refused_whole_with_a_report(client, session, central, case,
     assert "nothing was imported" in error["message"] or "no rows" in error["message"]
     got = [(e["row"], e["field"], e["reason"]) for e in error["errors"]]
     assert [(r, f) for r, f, _ in got] == [(r, f) for r, f, _ in expected], got
-    for (_r, _f, reason), (_r2, _f2, words) in zip(got, expected):
+    for (_r, _f, reason), (_r2, _f2, words) in zip(got, expected, strict=True):
         assert words in reason, (reason, words)
     assert counts(session) == (0, 0, 0)
 

@@ -8,8 +8,8 @@ import pytest
 
 from sfoflow.models import AuditEvent, ParallelReview, Review
 from sfoflow.working_days import london_today
-from tests.support.reviews import review_payload
 from tests.support.core import auth, count_rows, make_person
+from tests.support.reviews import review_payload
 
 URL = "/api/v1/reviews"
 

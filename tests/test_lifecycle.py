@@ -1,9 +1,10 @@
 """The pure lifecycle core: decide() for every (state, action, role), against a table written
 by hand from domain.md's diagram (tests/support/lifecycle_table.py), not derived from ACTIONS.
 
-    received --sample--> selected_for_hmip --allocate--> allocated --start--> in_qa --submit--> awaiting_sign_off --approve--> feedback_sent
+    received --sample--> selected_for_hmip --allocate--> allocated --start--> in_qa --submit-->
         |                                   ^ reallocate |              ^    return       |
         +--sample--> routed_to_hmpps        +------------+              +-----------------+
+    --submit--> awaiting_sign_off --approve--> feedback_sent
     any open state --withdraw (reason)--> withdrawn
 
 Who: the sampler (system) samples at intake; the central team allocates; managers reallocate,

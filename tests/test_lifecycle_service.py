@@ -5,7 +5,7 @@ when, from, to and why; refusals raise the right error and leave the database as
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -61,7 +61,7 @@ def test_every_action_and_role_from_each_state(session, people, complete_assessm
             actor = people[actor_name]
             label = f"{state} {action} by {actor_name}"
             if permitted(state, action, actor_name):
-                started = datetime.now(timezone.utc)
+                started = datetime.now(UTC)
                 lifecycle.apply_action(session, review, action, actor, version=review.version,
                                        data=_data(action, people))
                 assert review.state == LEGAL[(state, action)][1].replace("by route", "selected_for_hmip"), label
@@ -71,7 +71,7 @@ def test_every_action_and_role_from_each_state(session, people, complete_assessm
                 assert event.actor_id == (actor.id if actor else None)
                 assert event.actor_label == (actor.email if actor else "system")
                 at = event.created_at  # SQLite hands back naive UTC
-                assert abs(at.replace(tzinfo=at.tzinfo or timezone.utc) - started) < timedelta(seconds=5), label
+                assert abs(at.replace(tzinfo=at.tzinfo or UTC) - started) < timedelta(seconds=5), label
                 if action in ("add_to_sample", "reallocate", "return", "withdraw"):
                     assert event.reason == f"why {action}", label
                 session.rollback()

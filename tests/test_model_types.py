@@ -2,7 +2,7 @@
 a scratch SQLite file; naive datetimes refused."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,7 @@ from sfoflow.models.types import UtcDateTime
 LONDON = ZoneInfo("Europe/London")
 # 14:30:15.123456 in London on 1 July 2026 is British Summer Time (UTC+1): 13:30:15.123456 UTC.
 SUMMER_LONDON = datetime(2026, 7, 1, 14, 30, 15, 123456, tzinfo=LONDON)
-SUMMER_UTC = datetime(2026, 7, 1, 13, 30, 15, 123456, tzinfo=timezone.utc)
+SUMMER_UTC = datetime(2026, 7, 1, 13, 30, 15, 123456, tzinfo=UTC)
 
 
 def _read_back(database, check_id: int, session_time_zone: str | None = None) -> datetime:
@@ -78,12 +78,12 @@ def test_a_naive_value_is_refused_in_a_query_too(database):
 
 def test_comparisons_in_the_database_use_the_instant_not_the_wall_clock(database):
     # 13:00 in London (BST) is 12:00 UTC: earlier than 12:30 UTC, though its wall clock is later.
-    later = _store(database, datetime(2026, 7, 1, 12, 30, tzinfo=timezone.utc))
+    later = _store(database, datetime(2026, 7, 1, 12, 30, tzinfo=UTC))
     earlier = _store(database, datetime(2026, 7, 1, 13, 0, tzinfo=LONDON))
     with database.session() as session:
         ordered = session.scalars(select(HealthCheck.id).order_by(HealthCheck.requested_at)).all()
         before_quarter_past = session.scalars(select(HealthCheck.id).where(
-            HealthCheck.requested_at < datetime(2026, 7, 1, 12, 15, tzinfo=timezone.utc))).all()
+            HealthCheck.requested_at < datetime(2026, 7, 1, 12, 15, tzinfo=UTC))).all()
     assert ordered == [earlier, later]
     assert before_quarter_past == [earlier]
 

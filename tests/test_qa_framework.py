@@ -7,6 +7,7 @@ seed 001 and domain.md, so a wrong JSON file cannot make these tests pass.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -463,7 +464,7 @@ def test_validation_not_an_object():
 
 
 def test_framework_is_frozen(fw):
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         fw.item("1.1").text = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         fw.standard("1").characteristics["good"] = "x"  # type: ignore[index]

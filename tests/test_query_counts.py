@@ -119,7 +119,8 @@ def test_every_filter_column_leads_an_index_in_the_models():
     assert {column for _f, column in FILTERS} - leading == set()
 
 
-@pytest.mark.parametrize("f,column", FILTERS, ids=[next(iter(f)) + "=" + str(next(iter(f.values()))) for f, _ in FILTERS])
+@pytest.mark.parametrize("f,column", FILTERS,
+                         ids=[next(iter(f)) + "=" + str(next(iter(f.values()))) for f, _ in FILTERS])
 def test_filter_uses_an_index_on_postgres(session, database, f, column):
     if database.dialect != "postgresql":
         pytest.skip("EXPLAIN plans are checked on PostgreSQL (SFOFLOW_DATABASE_URL)")

@@ -102,12 +102,12 @@ def test_all_256_combinations():
     combos = list(itertools.product(labels, repeat=4))
     assert len(combos) == 256
     for combo in combos:
-        ratings = {sid: Rating.parse(label) for sid, label in zip("1234", combo)}
+        ratings = {sid: Rating.parse(label) for sid, label in zip("1234", combo, strict=True)}
         total = SCORE[combo[0]] + SCORE[combo[1]] + SCORE[combo[2]] + SCORE[combo[3]]
         assert overall_score(ratings) == total, combo
         assert overall_rating(ratings).label == BAND_BY_TOTAL[total], combo
         # labels and keys are accepted as well as Rating members
-        by_label = dict(zip("1234", combo))
+        by_label = dict(zip("1234", combo, strict=True))
         assert overall_rating(by_label).label == BAND_BY_TOTAL[total]
 
 

@@ -17,7 +17,6 @@ from sfoflow.services.lifecycle import apply_action
 from tests.support.assessment import FEEDBACK, SUMMARY, complete_payload
 from tests.support.core import make_person, make_review
 
-
 FOOTER = re.compile(r"^QA report: SFO review \S+ - page \d+ of \d+$")
 
 

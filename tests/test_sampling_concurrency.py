@@ -146,7 +146,7 @@ def test_parallel_intake_keeps_the_guarantee(database, settings, session):
             has = (has or d.selected) and j != k - 1
         workers = [ref.split("/")[1] for _o, ref, _d, _s in arrivals]
         assert len(set(workers)) == threads * (processes + 1)
-        switches = sum(a != b for a, b in zip(workers, workers[1:]))
+        switches = sum(a != b for a, b in zip(workers, workers[1:], strict=False))
         print(f"\n{database.dialect} {region}: {n} arrivals from {len(set(workers))} writers, "
               f"{switches} switches of writer, {sum(flags)} selected")
         if postgres:  # the writers really did interleave (SQLite may let one writer run on; fine there)

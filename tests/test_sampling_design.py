@@ -337,7 +337,7 @@ def test_replay_is_byte_identical_and_key_matters():
     assert dump(first) == dump(second)
     other = simulate(rows, key_from_seed(2))
     assert dump(other) != dump(first)
-    assert all(a.uniform != b.uniform for (_, a), (_, b) in zip(first, other))
+    assert all(a.uniform != b.uniform for (_, a), (_, b) in zip(first, other, strict=True))
     assert format_selected(other) != format_selected(first)
     assert simulate(rows, key_from_seed(1), sampling_year=2026) != first
 
@@ -388,7 +388,8 @@ def write(tmp_path, text, name="intake.csv"):
 
 
 def test_read_intake_csv_good(tmp_path):
-    p = write(tmp_path, "\ufeffregion, reference ,offence_category\r\nwales, SFO-1 ,rape\r\n\r\nlondon,SFO-2,homicide\r\n")
+    p = write(tmp_path, "\ufeffregion, reference ,offence_category\r\n"
+                        "wales, SFO-1 ,rape\r\n\r\nlondon,SFO-2,homicide\r\n")
     rows = read_intake_csv(p)
     assert rows == [("SFO-1", "wales", "rape"), ("SFO-2", "london", "homicide")]
     assert rows[0].reference == "SFO-1"
@@ -480,12 +481,12 @@ def test_selected_position_within_run_is_uniform(replicated):
 def test_selection_independent_of_offence_within_region(replicated):
     rows, per_review, _, _ = replicated
     by_region: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for (_, region, offence), count in zip(rows, per_review):
+    for (_, region, offence), count in zip(rows, per_review, strict=True):
         cell = by_region[region][offence]
         cell[0] += count
         cell[1] += REPLICATES - count
     pvalues = []
-    for region, table in by_region.items():
+    for table in by_region.values():
         if len(table) < 2:
             continue
         pvalues.append(stats.chi2_contingency(list(table.values())).pvalue)

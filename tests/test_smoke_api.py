@@ -1,4 +1,3 @@
-from datetime import date
 
 from tests.support.reviews import review_payload
 

@@ -6,14 +6,13 @@ Expected days are worked by hand (2023: bank holidays 1, 8 and 29 May; 2026: Goo
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import event, func, select, update
 
 from sfoflow.cli import cli
-from sfoflow.models import Review, User
 from sfoflow.models.notifications import Notification
 from sfoflow.services import notifications, settings
 from tests.support.core import make_review
@@ -178,10 +177,10 @@ def test_reminders_across_the_clock_changes_and_bank_holidays_fire_once_on_the_r
 
 
 @pytest.mark.parametrize("utc_instant, expect_reminder", [
-    (datetime(2026, 3, 31, 5, 30, tzinfo=timezone.utc), False),  # 06:30 BST Tue: still Monday 30's day
-    (datetime(2026, 3, 31, 6, 30, tzinfo=timezone.utc), True),  # 07:30 BST Tue 31 March
-    (datetime(2026, 10, 23, 5, 30, tzinfo=timezone.utc), False),  # 06:30 BST Fri: still Thursday's day
-    (datetime(2026, 10, 23, 6, 30, tzinfo=timezone.utc), True),  # 07:30 BST Fri 23 October
+    (datetime(2026, 3, 31, 5, 30, tzinfo=UTC), False),  # 06:30 BST Tue: still Monday 30's day
+    (datetime(2026, 3, 31, 6, 30, tzinfo=UTC), True),  # 07:30 BST Tue 31 March
+    (datetime(2026, 10, 23, 5, 30, tzinfo=UTC), False),  # 06:30 BST Fri: still Thursday's day
+    (datetime(2026, 10, 23, 6, 30, tzinfo=UTC), True),  # 07:30 BST Fri 23 October
 ])
 def test_the_beat_sweep_decides_the_day_in_london_time(app, session, people, utc_instant, expect_reminder):
     """The task beat runs, at a real instant: the day is London's, and starts at 07:00 local."""
@@ -303,7 +302,7 @@ def hand_over(ids):
 def test_deliverable_notifications_are_handed_over_once_and_again_when_a_lease_expires(session, people):
     review = selected_review(session, due_on=D(2023, 5, 22))
     allocate(session, review, people["inspectors"][0], people["central"][0], on=D(2023, 5, 2))
-    now = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     first = sweep(session, D(2023, 5, 15), now=now, dispatch=hand_over)
     new_ids = {n.id for n in recorded(session) if n.kind != "allocated"}
     assert new_ids and new_ids <= set(first.dispatched)

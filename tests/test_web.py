@@ -19,7 +19,6 @@ from tests.support.reviews import allocate, register, select_for_hmip
 from tests.support.web import PASSWORD, post_form, sign_in, text, token
 from tests.support.worker import wait_for
 
-
 # --- sign-in, sign-out, redirects ----------------------------------------------------------------
 
 def test_sign_in_page_is_accessible_govuk_page(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -123,7 +123,8 @@ def test_open_qa_lists_every_open_qa_overdue_first_with_counts(client, world, se
 ])
 def test_open_qa_filters(client, world, session, query, expected):
     _m, token = make_person(session, "manager")
-    assert [i["reference"] for i in client.get(f"/api/v1/open-qa?{query}", headers=auth(token)).json["items"]] == expected
+    items = client.get(f"/api/v1/open-qa?{query}", headers=auth(token)).json["items"]
+    assert [i["reference"] for i in items] == expected
 
 
 def test_open_qa_filters_by_inspector_and_refuses_nonsense(client, world, session):
@@ -205,7 +206,7 @@ def test_timeliness_is_measured_against_the_original_due_date(client, session):
         # 10:30 UTC is 11:30 BST, the same London day
         return make_review(session, state="feedback_sent", inspector=inspector, due_on=due,
                            original_due_on=original or due, region=region,
-                           sent_at=datetime.combine(sent_on, datetime.min.time(), tzinfo=timezone.utc)
+                           sent_at=datetime.combine(sent_on, datetime.min.time(), tzinfo=UTC)
                            + timedelta(hours=10, minutes=30))
 
     sent(may, may)  # on the day: on time
@@ -231,7 +232,7 @@ def test_a_report_sent_late_in_the_evening_counts_on_its_london_day(client, sess
     due = date(2023, 5, 22)
     # 23:30 UTC on the due day is 00:30 BST the next day: late
     make_review(session, state="feedback_sent", inspector=inspector, due_on=due,
-                sent_at=datetime(2023, 5, 22, 23, 30, tzinfo=timezone.utc))
+                sent_at=datetime(2023, 5, 22, 23, 30, tzinfo=UTC))
     body = client.get("/api/v1/timeliness?from=2023-05-01&to=2023-05-31", headers=auth(token)).json
     assert (body["overall"]["on_time"], body["overall"]["late"]) == (0, 1)
 

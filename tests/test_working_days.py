@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -105,9 +105,9 @@ def easter_sunday(year: int) -> date:
     g = (b - f + 1) // 3
     h = (19 * a + b - d - g + 15) % 30
     i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l) // 451
-    month, day = divmod(h + l - 7 * m + 114, 31)
+    L = (32 + 2 * e + 2 * i - h - k) % 7  # L as in the published algorithm
+    m = (a + 11 * h + 22 * L) // 451
+    month, day = divmod(h + L - 7 * m + 114, 31)
     return date(year, month, day + 1)
 
 
@@ -153,7 +153,7 @@ def test_due_on_every_receipt_date_2012_to_2028(cal, reference_holidays):
     elapsed = time.perf_counter() - t0
     print(f"\n2012-2028 sweep: {len(receipts)} due_on calls in {elapsed:.3f}s")
 
-    mismatches = [(r, a, e) for r, a, e in zip(receipts, actual, expected) if a != e]
+    mismatches = [(r, a, e) for r, a, e in zip(receipts, actual, expected, strict=True) if a != e]
     assert not mismatches, mismatches[:10]
     assert max(expected) > D(2029, 1, 1)  # the sweep does reach into 2029
 
@@ -500,7 +500,7 @@ def test_calendar_copies_its_input():
 
 # --------------------------------------------------------------------- london_today
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Allocation: the suggestion, bulk allocation, and inspectors' absences and conflicts."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from .. import db_session
 from ..db import transaction
@@ -10,8 +10,8 @@ from ..schemas import deadlines as s
 from ..services import allocation, reviews
 from ..services.calendar import get_calendar
 from ..services.views import review_view
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .auth import current_user, require
 from .openapi import doc
 from .reviews import _json_body

@@ -82,13 +82,14 @@ def build_spec(app) -> dict:
                 op["requestBody"] = {"required": True, "content": {meta["form"]: {"schema": {"type": "string"}}}}
             ok = {"description": "OK"}
             if meta["response"] is not None:
-                ok["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref(meta['response'])}"}}}
+                schema = {"$ref": f"#/components/schemas/{ref(meta['response'])}"}
+                ok["content"] = {"application/json": {"schema": schema}}
             op["responses"][str(meta["status"])] = ok
             for code, text in (("401", "not signed in"), ("403", "role not permitted"),
                                ("404", "not found"), ("409", "refused: state or stale version"),
                                ("422", "invalid input")):
-                op["responses"][code] = {"description": text,
-                                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                error = {"$ref": "#/components/schemas/Error"}
+                op["responses"][code] = {"description": text, "content": {"application/json": {"schema": error}}}
             spec.path(path=path, operations={method.lower(): op})
     return spec.to_dict()
 

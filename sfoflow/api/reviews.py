@@ -12,8 +12,8 @@ from ..services import imports, lifecycle, reviews, settings
 from ..services.calendar import get_calendar
 from ..services.errors import ValidationFailed
 from ..services.views import review_view
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .auth import current_user, require
 from .openapi import doc
 

@@ -9,8 +9,8 @@ from .. import db_session
 from ..http.downloads import csv_response
 from ..schemas import deadlines as s
 from ..services import work
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .auth import current_user, require
 from .openapi import doc
 

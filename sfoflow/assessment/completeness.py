@@ -38,7 +38,7 @@ def _standard_name(framework: Framework, sid: str) -> str:
 def missing_for_submit(
     framework: Framework,
     answers: Mapping[str, str | None],
-    ratings: Mapping[str, "Rating | str | None"],
+    ratings: Mapping[str, Rating | str | None],
     feedback: Mapping[str, str | None],
     summary: str | None,
 ) -> list[str]:
@@ -49,7 +49,7 @@ def missing_for_submit(
 def gaps_for_submit(
     framework: Framework,
     answers: Mapping[str, str | None],
-    ratings: Mapping[str, "Rating | str | None"],
+    ratings: Mapping[str, Rating | str | None],
     feedback: Mapping[str, str | None],
     summary: str | None,
 ) -> list[Gap]:

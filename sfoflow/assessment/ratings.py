@@ -86,7 +86,7 @@ class Rating(Enum):
         return self.value < other.value
 
     @classmethod
-    def from_score(cls, score: int) -> "Rating":
+    def from_score(cls, score: int) -> Rating:
         if isinstance(score, bool) or not isinstance(score, int):
             raise ValueError(f"a rating score must be an integer 0-3, not {score!r}")
         try:
@@ -95,7 +95,7 @@ class Rating(Enum):
             raise ValueError(f"a rating score must be 0-3, not {score}") from None
 
     @classmethod
-    def parse(cls, value: "Rating | str") -> "Rating":
+    def parse(cls, value: Rating | str) -> Rating:
         """Accept a Rating, its label ('Requires improvement', any case/spacing/quotes),
         or its key/name ('requires_improvement', 'REQUIRES_IMPROVEMENT')."""
         if isinstance(value, Rating):
@@ -136,7 +136,7 @@ OVERALL_BANDING: tuple[tuple[int, int, Rating], ...] = (
 
 
 def _checked_ratings(
-    ratings: Mapping[str, "Rating | str | None"], standard_ids: Iterable[str]
+    ratings: Mapping[str, Rating | str | None], standard_ids: Iterable[str]
 ) -> dict[str, Rating]:
     expected = tuple(standard_ids)
     missing = [s for s in expected if s not in ratings or ratings[s] is None]
@@ -155,7 +155,7 @@ def _checked_ratings(
 
 
 def overall_score(
-    ratings: Mapping[str, "Rating | str"], *, standard_ids: Iterable[str] = STANDARD_IDS
+    ratings: Mapping[str, Rating | str], *, standard_ids: Iterable[str] = STANDARD_IDS
 ) -> int:
     """Sum of the standard scores. Requires exactly one rating per standard (ValueError
     otherwise: a partial total would be banded wrongly)."""
@@ -172,7 +172,7 @@ def rating_for_score(
 
 
 def overall_rating(
-    ratings: Mapping[str, "Rating | str"],
+    ratings: Mapping[str, Rating | str],
     *,
     standard_ids: Iterable[str] = STANDARD_IDS,
     banding: Iterable[tuple[int, int, Rating]] = OVERALL_BANDING,
@@ -239,7 +239,7 @@ class Balance:
         """Exact share of 'yes' among yes+no answers; None when nothing was answered yes/no."""
         return Fraction(self.yes, self.answered) if self.answered else None
 
-    def __add__(self, other: "Balance") -> "Balance":
+    def __add__(self, other: Balance) -> Balance:
         if not isinstance(other, Balance):
             return NotImplemented
         return Balance(self.yes + other.yes, self.no + other.no,

@@ -17,9 +17,10 @@ id, so the same facts always give the same suggestion.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable, Protocol
+from typing import Protocol
 
 
 class Calendar(Protocol):

@@ -30,9 +30,10 @@ allocated      to the inspector, recorded by the allocation         the allocati
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, Protocol
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from ..workflows.lifecycle import ALLOCATED, HMIP_OPEN_STATES, IN_QA, SELECTED_FOR_HMIP
@@ -164,7 +165,7 @@ def effective_day(now: datetime, day_starts_hour: int = 0) -> date:
     October) cannot move a reminder to the wrong day.
     """
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     local = now.astimezone(LONDON)
     day = local.date()
     return day - timedelta(days=1) if local.hour < day_starts_hour else day

@@ -32,9 +32,9 @@ class Review(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     inspector: Mapped[User | None] = relationship(foreign_keys=[inspector_id])
-    parallel_reviews: Mapped[list["ParallelReview"]] = relationship(
+    parallel_reviews: Mapped[list[ParallelReview]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="ParallelReview.id")
-    audit_events: Mapped[list["AuditEvent"]] = relationship(
+    audit_events: Mapped[list[AuditEvent]] = relationship(
         back_populates="review", order_by="AuditEvent.id")
 
     # SQLAlchemy adds "AND version = :old" to every UPDATE and raises StaleDataError when a

@@ -1,7 +1,7 @@
 """Column types shared by the models."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -29,7 +29,7 @@ class UtcDateTime(TypeDecorator):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value.isoformat()} refused: a timestamp column needs a "
                              "time zone, e.g. datetime.now(timezone.utc)")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         # SQLite would drop the offset and keep the wall-clock time; drop it ourselves, from UTC.
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
@@ -37,5 +37,5 @@ class UtcDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:  # SQLite: written above as UTC without an offset
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)  # PostgreSQL answers in the session's time zone
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)  # PostgreSQL answers in the session's time zone

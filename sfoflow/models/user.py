@@ -21,7 +21,7 @@ class User(Base):
     capacity: Mapped[int] = mapped_column(default=6)  # open QAs an inspector can hold
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     # flask-login protocol
     @property

@@ -56,7 +56,7 @@ def uniform(key: bytes, reference: str, sampling_year: int) -> float:
         raise ValueError("sampling key must be non-empty bytes")
     if isinstance(sampling_year, bool) or not isinstance(sampling_year, int):
         raise TypeError("sampling_year must be an int")
-    message = f"{sampling_year}:{normalise_reference(reference)}".encode("utf-8")
+    message = f"{sampling_year}:{normalise_reference(reference)}".encode()
     digest = hmac.new(bytes(key), message, hashlib.sha256).digest()
     return (int.from_bytes(digest[:8], "big") >> (64 - _BITS)) / _SCALE
 

@@ -37,7 +37,7 @@ def key_from_seed(seed: int) -> bytes:
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError("seed must be an int")
-    return hashlib.sha256(f"sfoflow-simulation-seed:{seed}".encode("utf-8")).digest()
+    return hashlib.sha256(f"sfoflow-simulation-seed:{seed}".encode()).digest()
 
 
 def simulate(

@@ -17,8 +17,8 @@ from .. import reference
 from ..deadlines import allocation as core
 from ..models import Review, User
 from ..models.allocation import Absence, Allocation, ConflictOfInterest
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from . import audit, settings
 from .calendar import get_calendar
 from .errors import NotFound, Refusal, ServiceError, ValidationFailed

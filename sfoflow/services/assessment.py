@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..assessment import framework as fw
 from ..assessment.completeness import gaps_for_submit
-from ..assessment.ratings import (Rating, balance, overall_rating, overall_score, suggested_answer,
-                                  suggested_judgement)
+from ..assessment.ratings import Rating, balance, overall_rating, overall_score, suggested_answer, suggested_judgement
 from ..models import AuditEvent, Review, User
 from ..models.assessment import Assessment
 from ..models.base import utcnow
@@ -99,8 +98,8 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
                            refusals=[Refusal(None, "not_started", "Start the QA before saving answers")])
         if actor.role == lc.INSPECTOR and is_owner(review, actor):
             state = lc.STATES[review.state].lower()
-            raise Conflict(f"the QA cannot be changed while the review is {state}", code="read_only",
-                           refusals=[Refusal(None, "read_only", f"The QA cannot be changed while the review is {state}")])
+            raise Conflict(f"the QA cannot be changed while the review is {state}", code="read_only", refusals=[
+                Refusal(None, "read_only", f"The QA cannot be changed while the review is {state}")])
         raise Forbidden("only the allocated inspector may change the QA, while it is in QA",
                         refusals=[Refusal(None, "not_allowed",
                                           "Only the allocated inspector may change the QA, while it is in QA")])

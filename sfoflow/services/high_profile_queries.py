@@ -80,8 +80,8 @@ def decide(session: Session, query: HighProfileQuery, actor: User, decision: str
         raise Conflict(f"this query was already {query.status}",
                        refusals=[Refusal(None, "already_decided", f"This query was already {query.status}")])
     if decision not in ("accept", "reject"):
-        raise ValidationFailed("unknown decision", fields={"decision": ["must be accept or reject"]},
-                               refusals=[Refusal("decision", "invalid", "Select whether to accept or reject the query")])
+        raise ValidationFailed("unknown decision", fields={"decision": ["must be accept or reject"]}, refusals=[
+            Refusal("decision", "invalid", "Select whether to accept or reject the query")])
     review = session.get(Review, query.review_id, with_for_update=True)
     if decision == "accept" and review.is_high_profile != query.proposed_value:
         reviews.set_high_profile(session, review, query.proposed_value,

@@ -12,9 +12,9 @@ from .. import reference
 from ..models import Review, User
 from ..schemas.reviews import review_create_schema
 from ..working_days import london_today
+from . import sampling
 from .calendar import get_calendar
 from .errors import Refusal, ValidationFailed, flatten_messages
-from . import sampling
 from .reviews import register
 
 COLUMNS = ("reference", "region", "offence_category", "received_on", "provider", "is_high_profile",

@@ -17,6 +17,7 @@ from . import audit, settings
 from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
 from .wiring import lifecycle_hooks
 
+
 def role_of(actor: User | None) -> str:
     return actor.role if actor is not None else lc.SYSTEM
 

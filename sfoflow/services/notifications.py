@@ -37,8 +37,8 @@ from ..models.base import utcnow
 from ..models.notifications import Notification, OutboxMessage
 from ..notify import delivery
 from ..notify.senders import Sender
-from ..working_days import WorkingCalendar, london_today
 from ..workflows import lifecycle as lc
+from ..working_days import WorkingCalendar, london_today
 from . import settings
 from .calendar import get_calendar
 from .context import dispatcher_of, settings_of
@@ -162,7 +162,7 @@ def _key(due: r.Due, review_id: int, user: User) -> str:
 
 def _plan(rows, facts, staff, today, calendar, rules, base: str) -> list[_Planned]:
     planned = []
-    for row, f in zip(rows, facts):
+    for row, f in zip(rows, facts, strict=True):
         for due in r.due_notifications(f, today, calendar, rules):
             for user in _recipients(due.audience, f, staff):
                 planned.append(_Planned(_key(due, row.id, user), due.kind, row.id, due.key_day, user,

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from .. import reference
 from ..assessment.framework import Framework
 from ..assessment.ratings import Rating
-from ..models import Review, User
 from ..deadlines import messages
 from ..deadlines.delivery import PENDING
+from ..models import Review, User
 from ..models.assessment import Assessment, NotificationAttachment, QaReport
 from ..models.base import utcnow
 from ..models.notifications import Notification

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -9,8 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 from .. import reference
 from ..models import Extension, ParallelReview, Review, User
 from ..models.base import utcnow
-from ..working_days import WorkingCalendar, london_today
 from ..workflows import lifecycle as lc
+from ..working_days import WorkingCalendar, london_today
 from . import audit
 from .calendar import get_calendar
 from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed

@@ -22,12 +22,12 @@ from ..models.sampling import SampleDecision, SamplerState
 from ..sampling import balance as balance_core
 from ..sampling import replay as replay_core
 from ..sampling.design import ALGORITHM_VERSION, RegionState, check_k, decide, sampling_year_of, uniform
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from . import settings
+from .context import settings_of
 from .errors import Conflict, NotFound
 from .lifecycle import apply_action
-from .context import settings_of
 
 ROUTE_OF_STATE = {lc.SELECTED_FOR_HMIP: "hmip", lc.ROUTED_TO_HMPPS: "hmpps"}
 # Shown to admins and in the audit export only: with them the next selection is predictable.
@@ -301,7 +301,7 @@ def replay(session: Session, year: int, key: bytes) -> replay_core.ReplayResult:
     states = {s.region: replay_core.StoredState(s.k, s.arrivals, s.run_has_selection)
               for s in session.scalars(select(SamplerState).where(SamplerState.sampling_year == year))}
     result = replay_core.replay(stored, key, year, states)
-    for d, ref, route, state in rows:
+    for d, ref, route, _state in rows:
         expected = "hmip" if (d.selected or d.purposive) else "hmpps"
         if route != expected:
             result.differences.append(f"{d.region} {ref}: route is {route!r} but the decision says {expected!r}")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -72,7 +72,7 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 
 def revoke_tokens(session: Session, user: User) -> int:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     count = 0
     for token in user.tokens:
         if token.revoked_at is None:

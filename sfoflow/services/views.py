@@ -9,8 +9,8 @@ from datetime import date
 
 from .. import reference
 from ..models import AuditEvent, Review, User
-from ..working_days import WorkingCalendar
 from ..workflows import lifecycle as lc
+from ..working_days import WorkingCalendar
 from .lifecycle import allowed_actions
 
 

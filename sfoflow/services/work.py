@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 from .. import reference
 from ..models import Review, User
 from ..models.allocation import Absence
-from ..working_days import WorkingCalendar, london_today
 from ..workflows import lifecycle as lc
+from ..working_days import WorkingCalendar, london_today
 from . import settings
 from .allocation import HELD_STATES
 from .calendar import get_calendar

@@ -59,7 +59,7 @@ def date_from_parts(form, name: str, errors: FormErrors, what: str, *, required:
             errors.add(f"{id_prefix}{name}-day", f"Enter {what}")
         return None
     if not all(p.isdigit() for p in parts):
-        first = next(p for p, v in zip(("day", "month", "year"), parts) if not v.isdigit())
+        first = next(p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v.isdigit())
         errors.add(f"{id_prefix}{name}-{first}", f"{what[0].upper()}{what[1:]} must be a real date, like 27 4 2023")
         return None
     day, month, year = (int(p) for p in parts)
@@ -133,9 +133,11 @@ def parallel_from_form(form, prefix: str, errors: FormErrors) -> tuple[list[dict
         notes = (form.get(f"parallel-{code}-notes") or "").strip()
         if not status:
             if notes:
-                errors.add(f"{prefix}parallel-{code}-status", f"Select a status for “{kind['name']}”, or clear its notes")
+                errors.add(f"{prefix}parallel-{code}-status",
+                           f"Select a status for “{kind['name']}”, or clear its notes")
             continue
         for field in ("type", "status", "notes"):
-            ids[f"parallel_reviews.{len(items)}.{field}"] = f"{prefix}parallel-{code}-{'notes' if field == 'notes' else 'status'}"
+            box = "notes" if field == "notes" else "status"
+            ids[f"parallel_reviews.{len(items)}.{field}"] = f"{prefix}parallel-{code}-{box}"
         items.append({"type": code, "status": status, **({"notes": notes} if notes else {})})
     return items, ids

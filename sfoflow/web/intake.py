@@ -10,8 +10,8 @@ from ..db import transaction
 from ..schemas.reviews import review_create_schema
 from ..services import imports, reviews
 from ..services.errors import ServiceError
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .auth import roles_required
 from .display import govuk_date
 from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none, date_from_parts, parallel_from_form

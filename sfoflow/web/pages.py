@@ -18,8 +18,8 @@ from ..services.calendar import get_calendar
 from ..services.errors import NotFound, ServiceError
 from ..services.permissions import permissions
 from ..services.views import review_view
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none
 
 bp = Blueprint("pages", __name__)
@@ -156,7 +156,8 @@ def take_action(review_id: int, action: str):
 def refusal_errors(errors: FormErrors, exc: ServiceError, action: str, ids: dict[str, str]) -> None:
     """A refused action, refusal by refusal; one about a field links to that field's input."""
     label = lc.ACTIONS[action].label.lower()
-    texts = {("reason", "required"): f"Enter the reason to {label}", ("inspector_id", "required"): "Select an inspector"}
+    texts = {("reason", "required"): f"Enter the reason to {label}",
+             ("inspector_id", "required"): "Select an inspector"}
     for refusal in exc.refusals:
         if refusal.field is None or refusal.field in ids:
             add_refusals(errors, [refusal], ids=ids, texts=texts, fallback=f"action-{action}")

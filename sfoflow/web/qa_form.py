@@ -20,8 +20,8 @@ from ..services.calendar import get_calendar
 from ..services.errors import Conflict, NotFound, ServiceError, flatten_messages
 from ..services.permissions import permissions
 from ..services.views import review_view
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .auth import roles_required
 from .display import LONDON, london_time
 from .forms import STALE, FormErrors, add_refusals

@@ -7,8 +7,8 @@ from .. import db_session
 from ..http.downloads import csv_response
 from ..schemas.sampling import YearQuery
 from ..services import sampling as svc
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .auth import roles_required
 
 bp = Blueprint("sampling", __name__, url_prefix="/sample")

@@ -14,16 +14,16 @@ from sqlalchemy import select
 from .. import db_session
 from ..db import transaction
 from ..deadlines.delivery import STATUSES
-from ..http.downloads import csv_response, file_response
 from ..deadlines.rules import KINDS
+from ..http.downloads import csv_response, file_response
 from ..models import User
 from ..models.assessment import NotificationAttachment
 from ..notify import attachments, delivery
 from ..schemas.deadlines import NotificationFilter, OpenQaFilter
 from ..services import allocation, notifications, settings, work
 from ..services.errors import ServiceError
-from ..working_days import london_today
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .auth import roles_required
 from .forms import FormErrors, add_schema_errors, blank_to_none
 

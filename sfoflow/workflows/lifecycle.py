@@ -12,8 +12,8 @@ Pure: no Flask, no SQLAlchemy. ``decide`` answers "may this happen, and to what 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from ..refusals import Refusal
 
@@ -196,7 +196,7 @@ def mermaid() -> str:
 
 def as_dict() -> dict:
     return {
-        "states": [{"name": s, "label": l, "final": s in FINAL_STATES} for s, l in STATES.items()],
+        "states": [{"name": s, "label": label, "final": s in FINAL_STATES} for s, label in STATES.items()],
         "actions": [
             {"name": a.name, "label": a.label, "from": sorted(a.sources), "to": list(a.targets),
              "roles": sorted(a.roles), "requires": list(a.requires), "checks": list(a.checks),

@@ -191,7 +191,7 @@ def test_inspector_completes_manager_returns_then_approves_and_the_report_is_ema
         title = FW.standard(sid).title
         assert f"{sid}. {title} {label}" in text, (sid, label)
     assert f"Overall rating {OVERALL} 8 of 12" in text
-    for sid, words in FEEDBACK.items():
+    for words in FEEDBACK.values():
         assert words in flat
     assert ADDED.strip() in flat
     assert "Ivy Inspector" in text and "Max Manager" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -75,7 +75,7 @@ def user_ids(users: list[User]) -> list[int]:
 
 # --- an independent calendar -----------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def official_holidays() -> frozenset[date]:
     path = Path(govuk_bank_holidays.__file__).resolve().parent / "bank-holidays.json"
     events = json.loads(path.read_text(encoding="utf-8"))["england-and-wales"]["events"]

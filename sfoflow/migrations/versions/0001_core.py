@@ -1,12 +1,11 @@
 """core: users, reviews, audit, settings, bank holidays, health checks
 
 Revision ID: 0001_core
-Revises: 
+Revises:
 Create Date: 2026-11-22 03:55:08.905815
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001_core'
 down_revision = None

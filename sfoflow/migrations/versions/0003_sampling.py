@@ -3,9 +3,8 @@
 Revision ID: 0003_sampling
 Revises: 0002_core_indexes
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0003_sampling"
 down_revision = "0002_core_indexes"

@@ -3,9 +3,8 @@
 Revision ID: 0004_allocation_notifications
 Revises: 0003_sampling
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0004_allocation_notifications"
 down_revision = "0003_sampling"

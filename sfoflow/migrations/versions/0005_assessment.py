@@ -3,9 +3,8 @@
 Revision ID: 0005_assessment
 Revises: 0004_allocation_notifications
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0005_assessment"
 down_revision = "0004_allocation_notifications"

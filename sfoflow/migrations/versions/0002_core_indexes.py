@@ -1,6 +1,6 @@
 """core: indexes for the review list's high-profile and reference-search filters
 
-Every filter of GET /api/v1/reviews can use an index (tests/test_query_counts.py checks the
+Every filter of GET /api/v1/reviews can use an index (tests/api/test_query_counts.py checks the
 plans on PostgreSQL). The reference search is "contains", which a b-tree cannot serve: on
 PostgreSQL it gets a trigram (pg_trgm) GIN index.
 

@@ -29,13 +29,14 @@ from sfoflow.models import HealthCheck
 from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.services import notifications, settings
 from sfoflow.working_days import london_today
+from tests import support
 from tests.support.cli import sfoflow
 from tests.support.core import auth, make_person
 from tests.support.deadlines import allocate, selected_review, staff
 from tests.support.worker import READY_TIMEOUT, WorkerProcess, wait_for
 
 pytestmark = pytest.mark.worker
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = support.REPO
 CI = os.environ.get("CI", "").lower() == "true"
 REDIS_DB_URL = os.environ.get("DEADLINES_TEST_REDIS", "redis://127.0.0.1:6379/11")
 LEASE = 3  # seconds: a killed worker's claim expires quickly in these tests

@@ -10,7 +10,6 @@ import copy
 import dataclasses
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -22,13 +21,14 @@ from sfoflow.assessment.framework import (
     load_framework,
     parse_framework,
 )
+from tests import support
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = support.REPO
 V1_PATH = REPO / "config" / "qa_framework" / "v1.json"
 
 
 # Copies of the public source documents, committed as test data (tests/data/seeds/README.md).
-SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
+SEEDS = support.DATA / "seeds"
 
 # Written by hand from seed 001 (and domain.md): the lettering of every group of prompts.
 EXPECTED_PROMPT_LETTERS = {

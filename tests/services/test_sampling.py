@@ -16,7 +16,6 @@ import subprocess
 import time
 from collections import Counter, defaultdict
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -30,11 +29,12 @@ from sfoflow.services import imports, lifecycle, reviews
 from sfoflow.services import sampling as svc
 from sfoflow.services import settings as settings_svc
 from sfoflow.services.errors import Conflict
+from tests import support
 from tests.support.cli import sfoflow
 from tests.support.core import make_review
 from tests.support.reviews import review_payload
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = support.REPO
 KEY = b"test-sampling-key-0123456789"
 ADMIN_ONLY = {"arrival_order", "run_number", "run_position", "uniform", "threshold"}
 

@@ -1,4 +1,4 @@
-"""Every API route x every kind of caller -> the status written in tests/access_matrix_entries.py.
+"""Every API route x every kind of caller -> the status written in tests/api/access_matrix_entries.py.
 
 A route under /api/v1 without an entry fails here, whichever area it belongs to.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from sfoflow.models import Review, User
-from tests.access_matrix_entries import CALLERS, ENTRIES
+from tests.api.access_matrix_entries import CALLERS, ENTRIES
 from tests.support.core import auth, make_person, make_review
 
 
@@ -22,7 +22,7 @@ def _listing(routes) -> str:
 
 def test_every_api_route_has_a_matrix_entry(app):
     missing = api_routes(app) - set(ENTRIES)
-    assert not missing, ("routes with no entry in tests/access_matrix_entries.py ENTRIES "
+    assert not missing, ("routes with no entry in tests/api/access_matrix_entries.py ENTRIES "
                          "(add the status each caller should get):\n" + _listing(missing))
 
 

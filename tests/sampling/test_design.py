@@ -12,22 +12,16 @@ import hmac
 import json
 import math
 import random
-import sys
 from collections import Counter, defaultdict
 from datetime import date
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the package is not installed in the venv
-    sys.path.insert(0, str(ROOT))
-
-from sfoflow.sampling.design import (  # noqa: E402
+from sfoflow.sampling.design import (
     ALGORITHM_VERSION,
     Decision,
     RegionState,
@@ -35,7 +29,7 @@ from sfoflow.sampling.design import (  # noqa: E402
     sampling_year_of,
     uniform,
 )
-from sfoflow.sampling.simulate import (  # noqa: E402
+from sfoflow.sampling.simulate import (
     IntakeError,
     audit_record,
     format_selected,

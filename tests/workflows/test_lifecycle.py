@@ -17,6 +17,7 @@ import itertools
 import pytest
 
 from sfoflow.workflows import lifecycle as lc
+from tests import support
 from tests.support.lifecycle_table import (
     ACTIONS,
     ACTORS,
@@ -131,14 +132,13 @@ def test_admin_takes_no_lifecycle_action():
 # --- docs/lifecycle.md carries the diagram --------------------------------------------------
 
 def test_docs_diagram_is_what_sfoflow_lifecycle_prints():
-    from pathlib import Path
 
     from click.testing import CliRunner
 
     from sfoflow.cli import cli
 
     printed = CliRunner().invoke(cli, ["lifecycle"]).output
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "lifecycle.md").read_text(encoding="utf-8")
+    doc = (support.REPO / "docs" / "lifecycle.md").read_text(encoding="utf-8")
     blocks = doc.split("```mermaid\n")
     assert len(blocks) == 2, "docs/lifecycle.md must hold exactly one mermaid block"
     assert blocks[1].split("```")[0] == printed, (

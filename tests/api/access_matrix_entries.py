@@ -1,6 +1,6 @@
 """Who may call each API route: the HTTP status expected for each kind of caller.
 
-tests/test_access_matrix.py calls every entry as each caller and fails when a route under
+tests/api/test_access_matrix.py calls every entry as each caller and fails when a route under
 /api/v1 has no entry here. Owners of other areas: append your routes to ENTRIES, e.g.
 
     ENTRIES[("POST", "/api/v1/reviews/<int:review_id>/assessment")] = Entry(
@@ -163,7 +163,7 @@ ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/assessment")] = Entry(
 ENTRIES[("PATCH", "/api/v1/reviews/<int:review_id>/assessment")] = Entry(
     "/api/v1/reviews/{review}/assessment", expect(central_team=403, inspector=404, manager=403, admin=403),
     json={"version": 1, "summary": "not yours"}, setup=_qa_started,
-    note="only the owner (not a caller here) may write; see tests/test_assessment_api.py")
+    note="only the owner (not a caller here) may write; see tests/api/test_assessments.py")
 ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/report")] = Entry(
     "/api/v1/reviews/{review}/report", QA_READERS, setup=_qa_sent)
 ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/report.pdf")] = Entry(

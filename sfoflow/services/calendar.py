@@ -27,13 +27,19 @@ def fingerprint(official: dict[date, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+# The two reads below use the tables, not the mapped classes: a quick question such as
+# `sfoflow due-date` then never configures every mapper of the application (a third of its cost).
+_SETTINGS = Setting.__table__
+_HOLIDAYS = BankHoliday.__table__
+
+
 def _stored_fingerprint(session: Session) -> str:
-    row = session.get(Setting, FINGERPRINT_KEY)
-    return row.value if row else "config"
+    value = session.scalar(select(_SETTINGS.c.value).where(_SETTINGS.c.key == FINGERPRINT_KEY))
+    return value if value is not None else "config"
 
 
 def official_list(session: Session) -> dict[date, str]:
-    rows = session.execute(select(BankHoliday.day, BankHoliday.title)).all()
+    rows = session.execute(select(_HOLIDAYS.c.day, _HOLIDAYS.c.title)).all()
     return {d: t for d, t in rows} if rows else working_days.default_official_list()
 
 

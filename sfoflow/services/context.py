@@ -3,7 +3,7 @@
 They travel with the database session the service is given. Whoever opens the session (the app
 factory for a web request, the worker for a task, a command) builds its ``Database`` with
 ``session_info(settings, dispatcher)``, so every session it hands out carries both; a service
-reads them with ``settings_of`` and ``dispatcher_of`` and never reaches for ``flask.current_app``.
+reads them with ``settings_of`` and ``dispatcher_of``, never from the web framework's globals.
 A session opened without them (a unit test, a script) has no dispatcher: nothing is sent to a
 worker, and the periodic sweep hands over whatever was recorded.
 """

@@ -79,13 +79,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     configure(app, settings)
     logs.init_app(app)
-    celery = init_celery(app)
+    init_celery(app)  # app.extensions["celery"]
     register_database(app, settings, CeleryDispatcher(app))
     register_templates(app)
+    register_extensions(app)
     register_blueprints(app)
     init_navigation(app, NAVIGATION)
     errors.init_app(app)
-    app.extensions["celery"] = celery
     return app
 
 
@@ -136,9 +136,12 @@ def register_templates(app: Flask) -> None:
     display.init_app(app)
 
 
+def register_extensions(app: Flask) -> None:
+    csrf.init_app(app)  # every form POST carries a token
+    auth.init_app(app)  # flask-login: who is signed in
+
+
 def register_blueprints(app: Flask) -> None:
-    csrf.init_app(app)
-    auth.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint(API_BLUEPRINTS))

@@ -155,7 +155,7 @@ def take_action(review_id: int, action: str):
 
 def refusal_errors(errors: FormErrors, exc: ServiceError, action: str, ids: dict[str, str]) -> None:
     """A refused action, refusal by refusal; one about a field links to that field's input."""
-    label = lc.ACTIONS[action].label.lower()
+    label = lc.ACTIONS[action].in_a_sentence
     texts = {("reason", "required"): f"Enter the reason to {label}",
              ("inspector_id", "required"): "Select an inspector"}
     for refusal in exc.refusals:

@@ -66,6 +66,11 @@ class Action:
     owner_only: bool = False  # only the allocated inspector may take it (when role is inspector)
     choose_by: str | None = None  # data field naming the target, when there are several
 
+    @property
+    def in_a_sentence(self) -> str:
+        """The label inside a sentence: "Start QA" reads "start QA", never "start qa"."""
+        return self.label[:1].lower() + self.label[1:]
+
 
 def _a(name, label, sources, targets, roles, **kw) -> Action:
     return Action(name, label, frozenset(sources), tuple(targets), frozenset(roles), **kw)
@@ -150,7 +155,7 @@ def decide(
 
     def whole(code: str, reason: str) -> Refusal:
         # about the action as a whole: the person reads which action could not be done, and why
-        label = action.label.lower() if action else action_name
+        label = action.in_a_sentence if action else action_name
         return Refusal(None, code, f"Cannot {label}: {reason}", detail=reason)
 
     if action is None:

@@ -155,3 +155,11 @@ def test_diagram_draws_every_legal_transition():
             targets.append("feedback_sent")  # when sign-off is off
         expected |= {(state.strip(), t, action) for t in targets}
     assert {(a.strip(), b, c) for a, b, c in drawn} == expected
+
+
+def test_a_refusal_names_the_action_as_a_person_reads_it():
+    decision = lc.decide(lc.RECEIVED, "start", lc.INSPECTOR, {}, is_owner=True)
+    assert not decision.allowed
+    (refusal,) = decision.refusals
+    assert (refusal.field, refusal.code) == (None, "wrong_state")
+    assert refusal.message.startswith("Cannot start QA: ")  # "QA" kept, not "start qa"

@@ -149,6 +149,8 @@ def bulk_allocate(session: Session, items: list[dict], actor: User) -> list[Revi
             errors.append({"index": index, "review_id": item["review_id"], "message": exc.message,
                            "reasons": exc.extra.get("reasons", []), "status": exc.status})
             refusals.extend(Refusal(f"allocations.{index}", r.code, r.message) for r in exc.refusals)
+            if not session.is_active:  # a failed write: the rest cannot be tried in this transaction
+                break
     if errors:
         raise ValidationFailed(f"nothing was allocated: {len(errors)} of {len(items)} could not be", errors=errors,
                                refusals=refusals)

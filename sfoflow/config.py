@@ -92,6 +92,14 @@ def _sqlite_url(template: str, instance_dir: str) -> str:
     return template.replace("///instance/", f"///{Path(instance_dir).resolve()}/")
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database or an in-memory one."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1]
+    return Path(path) if path and path != ":memory:" else None
+
+
 def _positive_int(env, name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":

@@ -9,6 +9,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .config import sqlite_file
+
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
@@ -17,9 +19,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def make_engine(url: str, **kw) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kw)
 
         @event.listens_for(engine, "connect")

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from pathlib import Path
 
 import click
 
@@ -122,10 +121,11 @@ def _calendar():
     from .. import working_days
 
     try:
-        from ..config import from_env
+        from ..config import from_env, sqlite_file
 
         url = from_env().database_url
-        if not _missing_sqlite_file(url):
+        file = sqlite_file(url)
+        if file is None or file.exists():
             from ..db import Database
             from ..services.calendar import get_calendar
 
@@ -138,13 +138,6 @@ def _calendar():
     except Exception:
         pass
     return working_days.WorkingCalendar(working_days.default_official_list())
-
-
-def _missing_sqlite_file(url: str) -> bool:
-    if not url.startswith("sqlite"):
-        return False
-    path = url.split("///", 1)[-1]  # as sfoflow.db.make_engine reads it
-    return path not in ("", ":memory:") and not Path(path).exists()
 
 
 @click.group(help="The England and Wales bank holiday list.")

@@ -52,6 +52,9 @@ KINDS = {
     UNALLOCATED: "Unallocated alert",
     DIGEST: "Daily digest",
     "qa_report": "QA report to the local SFO review team",  # recorded by services.qa_reports
+    "hmpps_qa_report": "HMPPS QA report to the local SFO review team",  # services.hmpps_qa
+    "hmpps_reminder": "HMPPS QA reminder",  # deadlines.hmpps
+    "hmpps_overdue": "HMPPS QA overdue escalation",  # deadlines.hmpps
 }
 
 # Who a notification is for: the review's inspector, or everyone active in a role.

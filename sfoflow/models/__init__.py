@@ -5,6 +5,8 @@ Each feature keeps its tables in its own module; a new module is added to this l
 from .allocation import Absence, Allocation, ConflictOfInterest
 from .assessment import Assessment, HighProfileQuery, NotificationAttachment, QaReport
 from .base import Base
+from .benchmarking import BenchmarkExercise, BenchmarkRater, BenchmarkRating, BenchmarkReview
+from .hmpps_qa import HmppsQa
 from .notifications import Notification, OutboxMessage
 from .reference import BankHoliday, HealthCheck, Setting
 from .review import AuditEvent, Extension, ParallelReview, Review
@@ -16,4 +18,5 @@ __all__ = [
     "ConflictOfInterest", "Extension", "HealthCheck", "HighProfileQuery", "Notification",
     "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
     "SampleDecision", "SamplerState", "Setting", "User",
+    "BenchmarkExercise", "BenchmarkRater", "BenchmarkRating", "BenchmarkReview", "HmppsQa",
 ]

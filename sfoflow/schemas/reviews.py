@@ -69,6 +69,7 @@ class ActionIn(StrictSchema):
     version = fields.Integer(required=True)
     reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=4000))
     inspector_id = fields.Integer(load_default=None, allow_none=True)
+    officer_id = fields.Integer(load_default=None, allow_none=True)  # hmpps_allocate: the HMPPS QA officer
 
 
 class ReviewFilter(StrictSchema):

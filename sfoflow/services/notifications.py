@@ -228,6 +228,9 @@ def record_due(session: Session, today: date, *, now: datetime | None = None) ->
     staff = {u.id: u for u in session.scalars(select(User).where(User.role.in_(STAFF_ROLES)))}
     facts = [_facts(row) for row in rows]
     planned = _plan(rows, facts, staff, today, calendar, rules, base_url(session))
+    from . import hmpps_qa  # the HMPPS QA's reminders and escalations, recorded by the same sweep
+
+    planned += hmpps_qa.plan(session, today, calendar, rules, staff, base_url(session))
     existing = _existing_keys(session, [p.key for p in planned])
     values, by_key = [], {}
     for p in planned:

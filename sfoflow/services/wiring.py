@@ -28,22 +28,27 @@ class LifecycleHooks:
 @cache
 def lifecycle_hooks() -> LifecycleHooks:
     # Imported here rather than at the top: these modules call apply_action, which reads this.
-    from . import allocation, assessment, notifications, sampling
+    from . import allocation, assessment, hmpps_qa, notifications, sampling
 
     allocated = (allocation.set_inspector, notifications.notify_allocated_inspector)
     return LifecycleHooks(
         checks={
             "inspector_eligible": allocation.inspector_eligible,
             "assessment_complete": assessment.assessment_complete,
+            "hmpps_officer_eligible": hmpps_qa.officer_eligible,
+            "hmpps_qa_not_started": hmpps_qa.not_started,
         },
         effects={
             "sample": (sampling.set_route,),
-            "add_to_sample": (sampling.add_on_purpose,),
+            "add_to_sample": (hmpps_qa.release, sampling.add_on_purpose),
             "allocate": allocated,
             "reallocate": allocated,
             "start": (assessment.create_draft,),
             "submit": (assessment.finalise,),
             "approve": (assessment.finalise,),
+            "hmpps_allocate": (hmpps_qa.allocate,),
+            "hmpps_start": (hmpps_qa.start,),
+            "hmpps_complete": (hmpps_qa.complete,),
         },
         intake=(sampling.draw_at_intake,),
     )

@@ -15,6 +15,8 @@ from flask.json.provider import DefaultJSONProvider
 from . import api, logs
 from .api import allocation as api_allocation
 from .api import assessments as api_assessments
+from .api import benchmarking as api_benchmarking
+from .api import hmpps_qa as api_hmpps_qa
 from .api import lifecycle as api_lifecycle
 from .api import notifications as api_notifications
 from .api import openapi as api_openapi
@@ -55,6 +57,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
 API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_reviews.bp, api_users.bp, api_lifecycle.bp, api_sampling.bp, api_allocation.bp,
     api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
+    api_hmpps_qa.bp, api_benchmarking.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.

@@ -233,7 +233,7 @@ def save_rating(session: Session, exercise: BenchmarkExercise, review_id: int, r
         elif value:
             std[sid] = value
     if payload.get("submit") and not refusals:
-        for kq in framework.key_questions:
+        for kq in framework.key_questions():
             if kq.id not in answers:
                 refusals.append(Refusal(f"answers.{kq.id}", "required", f"Answer key question {kq.number}"))
         for s in framework.standards:
@@ -360,7 +360,7 @@ def agreement_table(exercise: BenchmarkExercise, all_ratings: list[BenchmarkRati
     pooled_vals = {rid: {(u, s): row_.ratings.get(s) for u, row_ in rows_.items() for s in framework.standard_ids()}
                    for rid, rows_ in by_rater.items()}
     standards = ag.agreement("standards", ag.ORDINAL, pooled_vals, raters, pooled_units)
-    kq_ids = [kq.id for kq in framework.key_questions]
+    kq_ids = [kq.id for kq in framework.key_questions()]
     kq_vals = {rid: {(u, k): row_.answers.get(k) for u, row_ in rows_.items() for k in kq_ids}
                for rid, rows_ in by_rater.items()}
     key_questions = ag.agreement("key_questions", ag.NOMINAL, kq_vals, raters, [(u, k) for u in units for k in kq_ids])

@@ -282,3 +282,60 @@ def _attachment(session, world):
 ENTRIES[("GET", "/api/v1/outbox/attachments/<int:attachment_id>")] = Entry(
     "/api/v1/outbox/attachments/{attachment}", expect(central_team=403, inspector=403, manager=403, admin=200),
     setup=_attachment)
+
+
+# --- HMPPS QA and benchmarking (owner: issue 10) ---------------------------------------------------
+
+def _exercise(session, world, *, reveal: bool = False):
+    """A completed review in an exercise rated by the world's inspector and the owner."""
+    from sfoflow.models import User
+    from sfoflow.services import benchmarking
+    from tests.support.core import make_review
+
+    review = make_review(session, state="feedback_sent", route="hmip")
+    manager = session.get(User, world["manager"])
+    exercise = benchmarking.create(session, {"title": f"matrix {world['review']}", "review_ids": [review.id],
+                                             "rater_ids": [world["inspector"], world["owner"]]}, manager)
+    if reveal:
+        benchmarking.close(session, exercise, manager)
+    session.commit()
+    return {"exercise": exercise.id, "bench_review": review.id}
+
+
+def _completed_review(session, world):
+    from tests.support.core import make_review
+
+    return {"done": make_review(session, state="feedback_sent", route="hmip").id}
+
+
+ENTRIES[("GET", "/api/v1/hmpps-qa")] = Entry(
+    "/api/v1/hmpps-qa", expect(central_team=200, inspector=403, manager=200, admin=403))
+ENTRIES[("GET", "/api/v1/hmpps-qa/officers")] = Entry(
+    "/api/v1/hmpps-qa/officers", expect(central_team=200, inspector=403, manager=200, admin=200))
+ENTRIES[("PUT", "/api/v1/users/<int:user_id>/hmpps-qa")] = Entry(
+    "/api/v1/users/{central_team}/hmpps-qa", expect(central_team=403, inspector=403, manager=403, admin=200),
+    json={"hmpps_qa": True})
+ENTRIES[("GET", "/api/v1/benchmarking/exercises")] = Entry(
+    "/api/v1/benchmarking/exercises", expect(central_team=200, inspector=200, manager=200, admin=403))
+ENTRIES[("POST", "/api/v1/benchmarking/exercises")] = Entry(
+    "/api/v1/benchmarking/exercises", expect(central_team=403, inspector=403, manager=201, admin=403),
+    json=lambda w: {"title": f"exercise {w['caller']}", "review_ids": [w["done"]],
+                    "rater_ids": [w["inspector"], w["owner"]]}, setup=_completed_review)
+ENTRIES[("GET", "/api/v1/benchmarking/exercises/<int:exercise_id>")] = Entry(
+    "/api/v1/benchmarking/exercises/{exercise}", expect(central_team=404, inspector=200, manager=200, admin=403),
+    setup=_exercise, note="the central-team caller is not one of its raters")
+ENTRIES[("PUT", "/api/v1/benchmarking/exercises/<int:exercise_id>/reviews/<int:review_id>/rating")] = Entry(
+    "/api/v1/benchmarking/exercises/{exercise}/reviews/{bench_review}/rating",
+    expect(central_team=404, inspector=200, manager=403, admin=403),
+    json={"ratings": {"1": "good"}}, setup=_exercise)
+ENTRIES[("POST", "/api/v1/benchmarking/exercises/<int:exercise_id>/close")] = Entry(
+    "/api/v1/benchmarking/exercises/{exercise}/close", expect(central_team=403, inspector=403, manager=200, admin=403),
+    setup=_exercise)
+ENTRIES[("PUT", "/api/v1/benchmarking/exercises/<int:exercise_id>/moderation")] = Entry(
+    "/api/v1/benchmarking/exercises/{exercise}/moderation",
+    expect(central_team=403, inspector=403, manager=200, admin=403),
+    json={"moderation_note": "agreed after discussion"}, setup=lambda s, w: _exercise(s, w, reveal=True))
+ENTRIES[("GET", "/api/v1/benchmarking/trend")] = Entry(
+    "/api/v1/benchmarking/trend", expect(central_team=403, inspector=403, manager=200, admin=403))
+ENTRIES[("GET", "/api/v1/benchmarking/year")] = Entry(
+    "/api/v1/benchmarking/year?year=2023", expect(central_team=403, inspector=403, manager=200, admin=403))

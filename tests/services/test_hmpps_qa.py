@@ -21,8 +21,8 @@ from sfoflow.services.lifecycle import apply_action
 from tests.support.assessment import EXPECTED_OVERALL, complete_payload
 from tests.support.core import make_person, make_review
 
-# Received Thursday 27 April 2023 (day 0). The HMPPS target is the 20th working day after it.
-# (coronation) and 29 May 2023 bank holidays, is Friday 26 May 2023 (counted by hand:
+# Received Thursday 27 April 2023 (day 0). The HMPPS target is the 20th working day after it,
+# counted by hand (1 May, 8 May (coronation) and 29 May 2023 are bank holidays):
 # Working days after 27 April 2023: 28 Apr (1); 2, 3, 4, 5 May (2-5); 9, 10, 11, 12 May (6-9);
 # 15-19 May (10-14); 22-26 May (15-19); 30 May (20, 29 May is the spring bank holiday).
 HMPPS_DUE = date(2023, 5, 30)

@@ -31,6 +31,7 @@ from .tasks import CeleryDispatcher, init_celery
 from .web import (
     admin,
     auth,
+    benchmarking,
     display,
     errors,
     health,
@@ -51,6 +52,7 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
+    benchmarking.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
@@ -73,6 +75,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("work.notifications", "Notifications", (ADMIN, MANAGER)),
     NavEntry("work.outbox", "Outbox", (ADMIN,)),
     NavEntry("admin.status", "System status", (ADMIN,)),
+    NavEntry("benchmarking.hmpps_queue", "HMPPS QA", (CENTRAL_TEAM,)),
+    NavEntry("benchmarking.exercises", "Benchmarking", (MANAGER, INSPECTOR, CENTRAL_TEAM)),
 )
 
 

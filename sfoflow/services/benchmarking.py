@@ -201,7 +201,8 @@ def _rated_items(framework) -> list:
     return out
 
 
-def save_rating(session: Session, exercise: BenchmarkExercise, review_id: int, rater: User, payload: dict) -> BenchmarkRating:
+def save_rating(session: Session, exercise: BenchmarkExercise, review_id: int, rater: User,
+                payload: dict) -> BenchmarkRating:
     """Save (and with ``submit`` true, hand in) one rater's answers for one review."""
     if not is_rater(exercise, rater):
         raise Forbidden("only the exercise's raters may rate", refusals=[

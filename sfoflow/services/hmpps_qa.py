@@ -221,8 +221,9 @@ def plan(session: Session, today: date, calendar, sweep_rules, staff: dict[int, 
                 people = [u for u in staff.values()
                           if u.role == lc.CENTRAL_TEAM and u.hmpps_qa_manager and u.is_active]
             for user in people:
-                key = (f"{due.kind}:{due.working_days}:r{row.id}:{due.key_day.isoformat()}:u{user.id}"
-                       if due.kind == rules.HMPPS_REMINDER else f"{due.kind}:r{row.id}:{due.key_day.isoformat()}:u{user.id}")
+                day = due.key_day.isoformat()
+                key = (f"{due.kind}:{due.working_days}:r{row.id}:{day}:u{user.id}"
+                       if due.kind == rules.HMPPS_REMINDER else f"{due.kind}:r{row.id}:{day}:u{user.id}")
                 planned.append(notifications._Planned(key, due.kind, row.id, due.key_day, user,
                                                       _renderer(due, row, user, staff, calendar, today, base)))
     return planned
@@ -232,7 +233,8 @@ def _renderer(due, row, user: User, staff, calendar, today: date, base: str):
     def render():
         officer = staff.get(row.inspector_id)
         overdue = due.kind == rules.HMPPS_OVERDUE
-        days = calendar.days_overdue(row.due_on, today) if overdue else calendar.working_days_remaining(row.due_on, today)
+        days = (calendar.days_overdue(row.due_on, today) if overdue
+                else calendar.working_days_remaining(row.due_on, today))
         line = messages.ReviewLine(row.reference, reference.region_name(row.region), row.due_on,
                                    lc.STATES[row.state].lower(), officer.name if officer else None, days,
                                    notifications.review_link(base, row.id))

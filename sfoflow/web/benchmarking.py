@@ -20,6 +20,14 @@ RATING_LABELS = {"outstanding": "Outstanding", "good": "Good", "requires_improve
 ANSWER_LABELS = {"yes": "Yes", "no": "No", "na": "Not applicable"}
 
 
+@bp.app_context_processor
+def _globals():
+    def hmpps_officers() -> list[tuple[int, str]]:
+        """Active HMPPS QA officers as (id, name) choices (the review page's HMPPS allocation)."""
+        return [(u.id, u.name) for u in hmpps_qa.officers(db_session())]
+    return {"hmpps_officers": hmpps_officers}
+
+
 def _messages(exc: ServiceError) -> list[str]:
     return [r.message for r in exc.refusals] or [exc.message]
 

@@ -28,7 +28,7 @@ FILTERS = ("q", "status", "region", "offence_category", "route", "inspector_id",
 FILTER_LABELS = {"q": "Reference", "status": "State", "region": "Region", "offence_category": "Offence",
                  "route": "Route", "inspector_id": "Inspector", "overdue": "Overdue",
                  "high_profile": "High profile", "page": "Page"}
-ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version"}
+ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version", "officer_id": "HMPPS QA officer"}
 
 
 @bp.get("/")
@@ -133,9 +133,10 @@ def take_action(review_id: int, action: str):
         abort(404)
     session = db_session()
     errors = FormErrors()
-    ids = {"reason": f"reason-{action}", "inspector_id": f"inspector_id-{action}", "version": f"action-{action}"}
+    ids = {"reason": f"reason-{action}", "inspector_id": f"inspector_id-{action}", "version": f"action-{action}",
+           "officer_id": f"officer_id-{action}"}
     try:
-        body = ActionIn().load(blank_to_none(request.form, ("version", "reason", "inspector_id")))
+        body = ActionIn().load(blank_to_none(request.form, ("version", "reason", "inspector_id", "officer_id")))
     except ValidationError as exc:
         add_schema_errors(errors, exc, ACTION_LABELS, ids)
         return render_review(review_id, errors, f"action-{action}", 422)

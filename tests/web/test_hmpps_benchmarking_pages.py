@@ -90,3 +90,20 @@ def test_a_manager_creates_an_exercise_and_a_rater_rates_blind(signed_in, sessio
     revealed = manager.get(exercise_url).get_data(as_text=True)
     assert 'id="agreement-table"' in revealed and "closed by a manager" in revealed
     assert manager.get("/benchmarking/trend").status_code == 200
+
+
+def test_the_review_page_allocates_for_hmpps_qa_and_names_a_missing_officer(signed_in, session, database):
+    clerk, _ = signed_in("central_team")
+    _officer_client, officer = signed_in("central_team", name="Owen Officer")
+    officer.hmpps_qa = True
+    session.commit()
+    review = make_review(session, state="routed_to_hmpps", route="hmpps")
+    page = clerk.get(f"/reviews/{review.id}")
+    assert 'id="officer_id-hmpps_allocate"' in page.get_data(as_text=True) and "Owen Officer" in text(page)
+    refused = clerk.post(f"/reviews/{review.id}/actions/hmpps_allocate",
+                         data={"csrf_token": token(page), "version": review.version, "officer_id": ""})
+    assert refused.status_code == 422 and "Select an HMPPS QA officer" in text(refused)
+    done = clerk.post(f"/reviews/{review.id}/actions/hmpps_allocate",
+                      data={"csrf_token": token(page), "version": review.version, "officer_id": officer.id})
+    assert done.status_code == 302
+    assert "allocated for hmpps qa" in text(clerk.get(done.location)).lower()

@@ -28,7 +28,8 @@ FILTERS = ("q", "status", "region", "offence_category", "route", "inspector_id",
 FILTER_LABELS = {"q": "Reference", "status": "State", "region": "Region", "offence_category": "Offence",
                  "route": "Route", "inspector_id": "Inspector", "overdue": "Overdue",
                  "high_profile": "High profile", "page": "Page"}
-ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version", "officer_id": "HMPPS QA officer"}
+ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version",
+                 "officer_id": "HMPPS QA officer"}
 
 
 @bp.get("/")

@@ -77,6 +77,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("admin.status", "System status", (ADMIN,)),
     NavEntry("benchmarking.hmpps_queue", "HMPPS QA", (CENTRAL_TEAM,)),
     NavEntry("benchmarking.exercises", "Benchmarking", (MANAGER, INSPECTOR, CENTRAL_TEAM)),
+    NavEntry("benchmarking.hmpps_staff", "HMPPS QA staff", (ADMIN,)),
 )
 
 

@@ -174,3 +174,28 @@ def hmpps_allocate(review_id: int):
     except ServiceError as exc:
         flash(" ".join(_messages(exc)), "error")
     return redirect(url_for("benchmarking.hmpps_queue"))
+
+
+@bp.get("/hmpps-qa/staff")
+@roles_required(lc.ADMIN)
+def hmpps_staff():
+    from sqlalchemy import select
+
+    from ..models import User
+
+    people = db_session().scalars(select(User).where(User.role == lc.CENTRAL_TEAM).order_by(User.name, User.id)).all()
+    return render_template("hmpps_qa/staff.html", title="HMPPS QA staff", people=people)
+
+
+@bp.post("/hmpps-qa/staff/<int:user_id>")
+@roles_required(lc.ADMIN)
+def hmpps_staff_update(user_id: int):
+    session = db_session()
+    try:
+        with transaction(session):
+            flags = {key: request.form.get(key) == "yes" for key in ("hmpps_qa", "hmpps_qa_manager")}
+            user = hmpps_qa.set_flags(session, user_id, flags, current_user)
+        flash(f"Saved for {user.name}.", "success")
+    except ServiceError as exc:
+        flash(" ".join(_messages(exc)), "error")
+    return redirect(url_for("benchmarking.hmpps_staff"))

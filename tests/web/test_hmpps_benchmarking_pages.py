@@ -107,3 +107,16 @@ def test_the_review_page_allocates_for_hmpps_qa_and_names_a_missing_officer(sign
                       data={"csrf_token": token(page), "version": review.version, "officer_id": officer.id})
     assert done.status_code == 302
     assert "allocated for hmpps qa" in text(clerk.get(done.location)).lower()
+
+
+def test_an_admin_marks_hmpps_qa_staff(signed_in, session, database):
+    admin, _ = signed_in("admin")
+    _c, member = signed_in("central_team", name="Cora Central")
+    page = admin.get("/hmpps-qa/staff")
+    assert "Cora Central" in text(page)
+    resp = admin.post(f"/hmpps-qa/staff/{member.id}", data={"csrf_token": token(page), "hmpps_qa": "yes"})
+    assert resp.status_code == 302
+    with database.session() as s:
+        from sfoflow.models import User
+        stored = s.get(User, member.id)
+        assert (stored.hmpps_qa, stored.hmpps_qa_manager) == (True, False)

@@ -51,3 +51,25 @@ def test_bad_input_is_a_clear_4xx(api, session):
     assert manager.get("/api/v1/benchmarking/year").status_code == 422
     resp = manager.post("/api/v1/benchmarking/exercises", json={"title": "", "rater_ids": []})
     assert resp.status_code == 422 and "title" in resp.get_data(as_text=True)
+
+
+def test_the_hmpps_officer_completes_the_qa_through_the_api_and_the_report_is_marked(api, session):
+    from sfoflow.assessment.framework import load_framework
+    from tests.support.assessment import EXPECTED_OVERALL, complete_payload
+
+    clerk, _ = api("central_team")
+    officer_api, officer = api("central_team")
+    officer.hmpps_qa = True
+    session.commit()
+    review = make_review(session, state="routed_to_hmpps", route="hmpps")
+    v = clerk.post(f"/api/v1/reviews/{review.id}/actions/hmpps_allocate",
+                   json={"version": review.version, "officer_id": officer.id}).json["version"]
+    v = officer_api.post(f"/api/v1/reviews/{review.id}/actions/hmpps_start", json={"version": v}).json["version"]
+    draft = officer_api.client.patch(f"/api/v1/reviews/{review.id}/assessment",
+                                     json=complete_payload(load_framework("v1"), 1), headers=officer_api._headers())
+    assert draft.status_code == 200, draft.json
+    done = officer_api.post(f"/api/v1/reviews/{review.id}/actions/hmpps_complete", json={"version": v})
+    assert done.status_code == 200 and done.json["state"] == "hmpps_qa_completed"
+    report = officer_api.get(f"/api/v1/reviews/{review.id}/report").json
+    assert report["overall_rating"] == EXPECTED_OVERALL and "HMPPS QA report" in report["html"]
+    assert "against the HMPPS target" in report["timeliness"]

@@ -34,13 +34,15 @@ class Permissions:
 
 def blinded(review: Review, actor: User | None) -> bool:
     """A rater in an open benchmarking exercise on this review may not read its QA until the reveal."""
-    if actor is None or actor.role not in (lc.INSPECTOR, lc.CENTRAL_TEAM) or review.id is None:
+    if actor is None or getattr(actor, "role", None) not in (lc.INSPECTOR, lc.CENTRAL_TEAM) \
+            or getattr(review, "id", None) is None or getattr(actor, "id", None) is None:
         return False
-    from sqlalchemy.orm import object_session
+    from sqlalchemy import inspect as sa_inspect
 
     from .benchmarking import is_blind_rater
 
-    session = object_session(review)
+    state = sa_inspect(review, raiseerr=False)  # None for an object that is not a mapped Review
+    session = state.session if state is not None else None
     return session is not None and is_blind_rater(session, review.id, actor.id)
 
 

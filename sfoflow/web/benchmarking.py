@@ -8,7 +8,7 @@ from flask_login import current_user
 from .. import db_session
 from ..db import transaction
 from ..services import benchmarking as svc
-from ..services import hmpps_qa, lifecycle
+from ..services import assessment, hmpps_qa, lifecycle
 from ..services.errors import ServiceError
 from ..workflows import lifecycle as lc
 from .auth import roles_required
@@ -199,3 +199,19 @@ def hmpps_staff_update(user_id: int):
     except ServiceError as exc:
         flash(" ".join(_messages(exc)), "error")
     return redirect(url_for("benchmarking.hmpps_staff"))
+
+
+@bp.get("/benchmarking/year")
+@roles_required(lc.MANAGER)
+def year():
+    from ..sampling.design import sampling_year_of
+    from ..services import settings
+    from ..working_days import london_today
+
+    session = db_session()
+    raw = request.args.get("year", "")
+    default = sampling_year_of(london_today(), int(settings.get(session, "sampling_year_start_month")))
+    chosen = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else default
+    return render_template("benchmarking/year.html", title=f"HMIP and HMPPS ratings, {chosen}",
+                           f=svc.year_figures(session, chosen), RATING_LABELS=RATING_LABELS,
+                           framework=assessment.latest_framework())

@@ -120,3 +120,13 @@ def test_an_admin_marks_hmpps_qa_staff(signed_in, session, database):
         from sfoflow.models import User
         stored = s.get(User, member.id)
         assert (stored.hmpps_qa, stored.hmpps_qa_manager) == (True, False)
+
+
+def test_the_year_page_shows_each_bodys_ratings_with_small_counts_suppressed(signed_in, session):
+    manager, _ = signed_in("manager")
+    page = manager.get("/benchmarking/year?year=2023")
+    assert page.status_code == 200
+    words = text(page)
+    assert "Ratings given by HMIP" in words and "Ratings given by HMPPS" in words
+    assert "Standard 1: Analysis of practice" in words and "0 HMIP QA reports" in words
+    assert manager.get("/benchmarking/year?year=nonsense").status_code == 200  # falls back to this year

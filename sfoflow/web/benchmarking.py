@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from .. import db_session
 from ..db import transaction
-from ..services import benchmarking as svc
 from ..services import assessment, hmpps_qa, lifecycle
+from ..services import benchmarking as svc
 from ..services.errors import ServiceError
 from ..workflows import lifecycle as lc
 from .auth import roles_required

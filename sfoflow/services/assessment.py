@@ -177,9 +177,10 @@ def computed_overall(framework: fw.Framework, ratings: dict) -> tuple[int, Ratin
 def balances(framework: fw.Framework, answers: dict[str, str]) -> dict:
     """For each key question and standard: the yes/no balance and a SUGGESTED judgement.
 
-    A key question's suggestion is yes/no from its prompts; a standard's is a rating from the
-    balance of its judgement items (the key questions for standards 1 and 3, the prompts for 2
-    and 4). Suggestions only: one serious 'no' may preclude 'yes', so the inspector decides.
+    A key question's suggestion is yes/no from its prompts; a standard's is a range of ratings
+    anchored on Good from the balance of its judgement items (the key questions for standards 1
+    and 3, the prompts for 2 and 4), never a single Outstanding. Suggestions only: one serious
+    'no' may preclude 'yes', so the inspector decides.
     """
     out: dict = {"key_questions": {}, "standards": {}}
     for standard in framework.standards:
@@ -189,10 +190,13 @@ def balances(framework: fw.Framework, answers: dict[str, str]) -> dict:
                                            "suggested": suggested_answer(b),
                                            "suggested_label": {"yes": "Yes", "no": "No"}.get(suggested_answer(b))}
         b = balance(answers, [i.id for i in standard.judgement_items()])
-        rating = suggested_judgement(b, framework.share_bands)
+        s = suggested_judgement(b, what="key questions" if standard.key_questions else "prompts")
         out["standards"][standard.id] = {"yes": b.yes, "no": b.no, "not_applicable": b.not_applicable,
-                                         "suggested": rating.key if rating else None,
-                                         "suggested_label": rating.label if rating else None}
+                                         "suggested": s.basis if s else None,
+                                         "suggested_ratings": s.keys if s else [],
+                                         "suggested_label": s.label if s else None,
+                                         "suggested_reason": s.reason if s else None,
+                                         "consider_outstanding": bool(s and s.consider_outstanding)}
     return out
 
 

@@ -141,6 +141,8 @@ class Framework:
     overall_banding: tuple[tuple[int, int, Rating], ...]
     share_bands: tuple[tuple[int, ShareBand], ...]
     rating_characteristics: Mapping[str, Any]
+    # how a 'not applicable' answer counts: {"rule", "counts", "annual_summary"} (plain words)
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
     summary_required: bool = True
     feedback_required: bool = True
     path: Path | None = None

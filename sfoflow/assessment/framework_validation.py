@@ -5,6 +5,7 @@ so that one FrameworkError lists them all, rather than stopping at the first.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -96,6 +97,13 @@ class _Parser:
         na_basis = raw.get("na_basis")
         if allows_na and not (isinstance(na_basis, str) and na_basis.strip()):
             self.problem(f"{where}: allows_na needs an 'na_basis' saying why (from the guidance)")
+        if allows_na and isinstance(na_basis, str) and isinstance(text, str):
+            # 'not applicable' only where the prompt's own words make it conditional: the basis
+            # quotes those words ('where they existed', 'where relevant', ...) from the text
+            quoted = re.findall(r"'([^']+)'", na_basis)
+            if not any(q.lower() in text.lower() for q in quoted):
+                self.problem(f"{where}: na_basis must quote the words of the prompt that make it "
+                             "conditional (e.g. 'where relevant')")
         if allows_na and answer_type != YES_NO:
             self.problem(f"{where}: only yes/no items can allow 'not applicable'")
         number = raw.get("number")
@@ -255,6 +263,7 @@ class _Parser:
             sections=tuple(sections), standards=tuple(standards),
             rating_scale=rating_scale, overall_banding=banding, share_bands=share_bands,
             rating_characteristics=MappingProxyType(dict(data.get("rating_characteristics") or {})),
+            not_applicable=MappingProxyType(dict(data.get("not_applicable") or {})),
             summary_required=bool(submission.get("summary_required", True)),
             feedback_required=bool(submission.get("feedback_required_per_standard", True)),
             path=self.path, _index=MappingProxyType(dict(self.index)),

@@ -393,7 +393,8 @@ def suggested_judgement(bal: Balance, *, what: str = "answers") -> Suggestion | 
     """
     if bal.answered == 0:
         return None
-    counted = f"{bal.yes} yes and {bal.no} no among {_plural(bal.answered, what[:-1] if what.endswith('s') else what, what)}"
+    one = what[:-1] if what.endswith("s") else what
+    counted = f"{bal.yes} yes and {bal.no} no among {_plural(bal.answered, one, what)}"
     if bal.not_applicable:
         counted += f" ({bal.not_applicable} not applicable, left out of the balance)"
     if bal.no == 0:

@@ -129,7 +129,7 @@ class JudgementBalanceOut(Schema):
         "description": "standards only: the suggested range of rating keys, best first (never outstanding alone)"})
     suggested_reason = fields.String(allow_none=True, metadata={"description": "standards only: why, in plain words"})
     consider_outstanding = fields.Boolean(metadata={
-        "description": "standards only: every answer is yes, so consider Outstanding if its characteristics are present"})
+        "description": "standards only: every answer is yes; consider Outstanding if its characteristics are present"})
 
 
 class JudgementBalancesOut(Schema):

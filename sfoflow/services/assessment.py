@@ -289,6 +289,7 @@ def framework_view(framework: fw.Framework) -> dict:
     return {
         "key": framework.key, "version": framework.version, "title": framework.title,
         "answer_values": dict(framework.answer_labels),
+        "not_applicable": dict(framework.not_applicable),
         "ratings": [{"key": r.key, "label": r.label, "score": r.score} for r in framework.rating_scale],
         "overall_banding": [{"min": lo, "max": hi, "rating": r.key} for lo, hi, r in framework.overall_banding],
         "sections": [{"id": s.id, "title": s.title, "statement": s.statement, "guidance": s.guidance,

@@ -6,9 +6,9 @@ from .allocation import Absence, Allocation, ConflictOfInterest
 from .assessment import Assessment, HighProfileQuery, NotificationAttachment, QaReport
 from .base import Base
 from .notifications import Notification, OutboxMessage
-from .reference import BankHoliday, HealthCheck, Setting
+from .reference import BankHoliday, HealthCheck, Setting, SettingChange
 from .review import AuditEvent, Extension, ParallelReview, Review
-from .sampling import SampleDecision, SamplerState
+from .sampling import OffenceSamplerState, SampleDecision, SamplerState
 from .user import ApiToken, User
 
 __all__ = [
@@ -16,4 +16,5 @@ __all__ = [
     "ConflictOfInterest", "Extension", "HealthCheck", "HighProfileQuery", "Notification",
     "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
     "SampleDecision", "SamplerState", "Setting", "User",
+    "OffenceSamplerState", "SettingChange",
 ]

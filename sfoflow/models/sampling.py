@@ -14,8 +14,8 @@ from .user import User
 class SamplerState(Base):
     """One row per region and sampling year, locked while a decision is made.
 
-    ``k`` is fixed by the first arrival of the year: run boundaries are ``arrivals % k``, so the
-    rate must never change within a year.
+    ``k`` is the rate in force for the region: a changed setting takes effect at the region's
+    next run boundary, from which runs are counted afresh (``run_start``).
     """
 
     __tablename__ = "sampler_states"
@@ -26,6 +26,8 @@ class SamplerState(Base):
     k: Mapped[int]
     arrivals: Mapped[int] = mapped_column(default=0)
     run_has_selection: Mapped[bool] = mapped_column(default=False)
+    # arrivals when the current rate ``k`` took effect (a rate change applies at a run boundary)
+    run_start: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -22,7 +22,15 @@ from ..models.sampling import OffenceSamplerState, SampleDecision, SamplerState
 from ..sampling import balance as balance_core
 from ..sampling import replay as replay_core
 from ..sampling import variation
-from ..sampling.design import ALGORITHM_VERSION, RegionState, check_k, decide, sampling_year_of, uniform
+from ..sampling.design import (
+    ALGORITHM_VERSION,
+    RegionState,
+    change_rate,
+    check_k,
+    decide,
+    sampling_year_of,
+    uniform,
+)
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from . import settings
@@ -88,14 +96,13 @@ def _locked_state(session: Session, region: str, year: int) -> SamplerState:
     The INSERT comes first: on SQLite it makes this transaction the writer before anything is
     read (a deferred reader that later writes can fail with "database is locked"); on
     PostgreSQL ON CONFLICT DO NOTHING waits for a concurrent creator instead of failing. A new
-    row takes the rate already fixed for the year by another region, else the setting.
+    row takes the rate setting as it is now.
     """
-    year_k = select(SamplerState.k).where(SamplerState.sampling_year == year).limit(1).scalar_subquery()
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         insert(SamplerState)
-        .values(region=region, sampling_year=year, k=func.coalesce(year_k, _rate_k(session)), arrivals=0,
-                run_has_selection=False, updated_at=utcnow())
+        .values(region=region, sampling_year=year, k=_rate_k(session), arrivals=0,
+                run_has_selection=False, run_start=0, updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["region", "sampling_year"])
     )
     return session.scalars(
@@ -156,8 +163,13 @@ def decide_at_intake(session: Session, review: Review, key: bytes) -> SampleDeci
     apart from the random sample."""
     year = sampling_year(session, review.received_on)
     state = _locked_state(session, review.region, year)
-    decision, new_state = decide(RegionState(state.arrivals, state.run_has_selection),
-                                 uniform(key, review.reference, year), state.k)
+    current = RegionState(state.arrivals, state.run_has_selection, state.run_start)
+    rate = _rate_k(session)
+    if rate != state.k and current.at_run_boundary(state.k):
+        # an admin changed the rate: it applies from this review, which starts a new run
+        current = change_rate(current, state.k, rate)
+        state.k, state.run_start = rate, current.run_start
+    decision, new_state = decide(current, uniform(key, review.reference, year), state.k)
     state.arrivals, state.run_has_selection = new_state.arrivals, new_state.run_has_selection
     category = _locked_category(session, review.offence_category, year)
     added, category_state = variation.decide_variation(
@@ -373,7 +385,7 @@ def replay(session: Session, year: int, key: bytes) -> replay_core.ReplayResult:
                                    d.run_position, d.uniform, d.threshold, d.selected, d.algorithm_version)
         for d, ref, _route, _state in rows if d.is_random
     ]
-    states = {s.region: replay_core.StoredState(s.k, s.arrivals, s.run_has_selection)
+    states = {s.region: replay_core.StoredState(s.k, s.arrivals, s.run_has_selection, s.run_start)
               for s in session.scalars(select(SamplerState).where(SamplerState.sampling_year == year))}
     result = replay_core.replay(stored, key, year, states)
     _replay_variation(session, result, year, [(d, ref) for d, ref, _route, _state in rows])

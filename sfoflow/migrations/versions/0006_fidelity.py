@@ -1,4 +1,5 @@
-"""fidelity: offence variation additions (per-category sampler state, rule columns), settings audit
+"""fidelity: offence variation additions (per-category sampler state, rule columns), rate changes
+at run boundaries (sampler_states.run_start), settings audit
 
 Revision ID: 0006_fidelity
 Revises: 0005_assessment
@@ -18,6 +19,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("category_order", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("variation_threshold", sa.Integer(), nullable=True))
     op.execute("UPDATE sample_decisions SET purposive_rule = 'manager' WHERE purposive")
+    with op.batch_alter_table("sampler_states", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("run_start", sa.Integer(), server_default="0", nullable=False))
 
     op.create_table(
         "offence_sampler_states",
@@ -55,6 +58,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_setting_changes_key"))
     op.drop_table("setting_changes")
     op.drop_table("offence_sampler_states")
+    with op.batch_alter_table("sampler_states", schema=None) as batch_op:
+        batch_op.drop_column("run_start")
     with op.batch_alter_table("sample_decisions", schema=None) as batch_op:
         batch_op.drop_column("variation_threshold")
         batch_op.drop_column("category_order")

@@ -20,6 +20,7 @@ from .api import notifications as api_notifications
 from .api import openapi as api_openapi
 from .api import reviews as api_reviews
 from .api import sampling as api_sampling
+from .api import settings as api_settings
 from .api import users as api_users
 from .api import work as api_work
 from .config import Settings, from_env
@@ -28,6 +29,7 @@ from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
     admin,
+    admin_settings,
     auth,
     display,
     errors,
@@ -49,12 +51,14 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
+    admin_settings.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
 API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_reviews.bp, api_users.bp, api_lifecycle.bp, api_sampling.bp, api_allocation.bp,
     api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
+    api_settings.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.
@@ -70,6 +74,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("work.notifications", "Notifications", (ADMIN, MANAGER)),
     NavEntry("work.outbox", "Outbox", (ADMIN,)),
     NavEntry("admin.status", "System status", (ADMIN,)),
+    NavEntry("admin_settings.settings_page", "Settings", (ADMIN,)),
 )
 
 

@@ -282,3 +282,12 @@ def _attachment(session, world):
 ENTRIES[("GET", "/api/v1/outbox/attachments/<int:attachment_id>")] = Entry(
     "/api/v1/outbox/attachments/{attachment}", expect(central_team=403, inspector=403, manager=403, admin=200),
     setup=_attachment)
+
+
+# --- run-time settings (owner: issue 12) -------------------------------------------------------
+
+ADMIN_ONLY_READ = expect(central_team=403, inspector=403, manager=403, admin=200)
+ENTRIES[("GET", "/api/v1/settings")] = Entry("/api/v1/settings", ADMIN_ONLY_READ)
+ENTRIES[("GET", "/api/v1/settings/history")] = Entry("/api/v1/settings/history", ADMIN_ONLY_READ)
+ENTRIES[("PATCH", "/api/v1/settings")] = Entry(
+    "/api/v1/settings", ADMIN_ONLY_READ, json={"values": {"page_size_default": 40}, "reason": "access matrix"})

@@ -119,13 +119,14 @@ def test_a_new_sample_rate_applies_from_the_next_review_and_past_decisions_stay(
 
     for i in range(5):  # one complete run of 5 in london
         register(f"RATE/{i}", "london")
-    before = [(d.k, d.selected, d.threshold) for d in session.scalars(select(SampleDecision).order_by(SampleDecision.id))]
+    in_order = select(SampleDecision).order_by(SampleDecision.id)
+    before = [(d.k, d.selected, d.threshold) for d in session.scalars(in_order)]
     with transaction(session):
         svc.change(session, "sample_rate_k", "2", admin)
     register("RATE/5", "london")
     register("RATE/W", "wales")
     session.expire_all()
-    rows = list(session.scalars(select(SampleDecision).order_by(SampleDecision.id)))
+    rows = list(session.scalars(in_order))
     assert [(d.k, d.selected, d.threshold) for d in rows[:5]] == before
     assert [d.k for d in rows[5:]] == [2, 2]
     assert rows[5].threshold == 0.5 and rows[6].threshold == 0.5

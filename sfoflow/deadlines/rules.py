@@ -52,6 +52,8 @@ KINDS = {
     UNALLOCATED: "Unallocated alert",
     DIGEST: "Daily digest",
     "qa_report": "QA report to the local SFO review team",  # recorded by services.qa_reports
+    "high_profile_query": "High-profile query",  # recorded by services.high_profile_notices
+    "high_profile_decided": "High-profile query decided",  # recorded by services.high_profile_notices
 }
 
 # Who a notification is for: the review's inspector, or everyone active in a role.

@@ -133,6 +133,7 @@ class _Parser:
             parent_id=parent_id, standard_id=standard_id, section_id=section_id,
             na_basis=na_basis if isinstance(na_basis, str) else None, required_if=cond,
             verbatim=raw.get("verbatim", True) is not False,
+            guidance_full=self._paragraphs(raw, "guidance_full", where),
         )
         if kind == KIND_KEY_QUESTION:
             prompts = tuple(
@@ -228,11 +229,18 @@ class _Parser:
             for k in chars:
                 if k != "heading" and k not in {r.key for r in Rating}:
                     self.problem(f"{sw}: characteristics key {k!r} is not a rating key")
+            full = raw.get("characteristics_text") or {}
+            if not isinstance(full, Mapping) or any(k not in {r.key for r in Rating} for k in full):
+                self.problem(f"{sw}: characteristics_text must map rating keys to lists of paragraphs")
+                full = {}
             standards.append(Standard(
                 id=sid, number=raw.get("number") or sid, title=self._str(raw, "title", sw),
                 statement=self._str(raw, "statement", sw), guidance=raw.get("guidance") or "",
                 key_questions=tuple(kqs), prompts=tuple(prompts),
                 characteristics=MappingProxyType(dict(chars)),
+                guidance_full=self._paragraphs(raw, "guidance_full", sw),
+                characteristics_text=MappingProxyType(
+                    {k: self._paragraphs(full, k, f"{sw} characteristics_text") for k in full}),
             ))
         if not standards:
             self.problem("framework: no standards")
@@ -268,6 +276,16 @@ class _Parser:
             feedback_required=bool(submission.get("feedback_required_per_standard", True)),
             path=self.path, _index=MappingProxyType(dict(self.index)),
         )
+
+    def _paragraphs(self, raw: Mapping, key: str, where: str) -> tuple[str, ...]:
+        """A list of paragraphs of guidance text (a list item is a paragraph starting "- ")."""
+        value = raw.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+            self.problem(f"{where}: {key} must be a list of paragraphs (non-empty strings)")
+            return ()
+        return tuple(value)
 
     def _rating_scale(self, raw: Any) -> tuple[Rating, ...]:
         if raw is None:

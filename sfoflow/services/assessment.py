@@ -277,6 +277,7 @@ def _item_view(item: fw.Item) -> dict:
     out = {"id": item.id, "reference": item.reference, "number": item.number, "text": item.text,
            "kind": item.kind, "answer_type": item.answer_type, "required": item.required,
            "allows_na": item.allows_na, "na_basis": item.na_basis, "guidance": item.guidance,
+           "guidance_full": list(item.guidance_full),
            "required_if": ({"item": item.required_if.item, "equals": item.required_if.equals}
                            if item.required_if else None)}
     if isinstance(item, fw.KeyQuestion):
@@ -290,12 +291,17 @@ def framework_view(framework: fw.Framework) -> dict:
         "key": framework.key, "version": framework.version, "title": framework.title,
         "answer_values": dict(framework.answer_labels),
         "not_applicable": dict(framework.not_applicable),
+        "rating_characteristics": {k: (list(v) if isinstance(v, (list, tuple)) else v)
+                                   for k, v in framework.rating_characteristics.items()},
         "ratings": [{"key": r.key, "label": r.label, "score": r.score} for r in framework.rating_scale],
         "overall_banding": [{"min": lo, "max": hi, "rating": r.key} for lo, hi, r in framework.overall_banding],
         "sections": [{"id": s.id, "title": s.title, "statement": s.statement, "guidance": s.guidance,
                       "items": [_item_view(i) for i in s.items]} for s in framework.sections],
         "standards": [{"id": s.id, "number": s.number, "title": s.title, "statement": s.statement,
                        "guidance": s.guidance, "judged_by": [i.id for i in s.judgement_items()],
+                       "guidance_full": list(s.guidance_full),
+                       "characteristics": {k: v for k, v in s.characteristics.items()},
+                       "characteristics_text": {k: list(v) for k, v in s.characteristics_text.items()},
                        "key_questions": [_item_view(k) for k in s.key_questions],
                        "prompts": [_item_view(p) for p in s.prompts]} for s in framework.standards],
         "summary_required": framework.summary_required,

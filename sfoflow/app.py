@@ -15,6 +15,7 @@ from flask.json.provider import DefaultJSONProvider
 from . import api, logs
 from .api import allocation as api_allocation
 from .api import assessments as api_assessments
+from .api import information as api_information
 from .api import lifecycle as api_lifecycle
 from .api import notifications as api_notifications
 from .api import openapi as api_openapi
@@ -38,6 +39,7 @@ from .web import (
     intake,
     pages,
     qa_form,
+    qa_information,
     qa_report,
     review_edits,
     sampling,
@@ -51,14 +53,14 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
-    admin_settings.bp,
+    admin_settings.bp, qa_information.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
 API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_reviews.bp, api_users.bp, api_lifecycle.bp, api_sampling.bp, api_allocation.bp,
     api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
-    api_settings.bp,
+    api_settings.bp, api_information.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.

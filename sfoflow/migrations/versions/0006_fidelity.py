@@ -1,5 +1,5 @@
 """fidelity: offence variation additions (per-category sampler state, rule columns), rate changes
-at run boundaries (sampler_states.run_start), settings audit
+at run boundaries (sampler_states.run_start), settings audit, the information section as data
 
 Revision ID: 0006_fidelity
 Revises: 0005_assessment
@@ -21,6 +21,8 @@ def upgrade() -> None:
     op.execute("UPDATE sample_decisions SET purposive_rule = 'manager' WHERE purposive")
     with op.batch_alter_table("sampler_states", schema=None) as batch_op:
         batch_op.add_column(sa.Column("run_start", sa.Integer(), server_default="0", nullable=False))
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("information", sa.JSON(), nullable=True))
 
     op.create_table(
         "offence_sampler_states",
@@ -60,6 +62,8 @@ def downgrade() -> None:
     op.drop_table("offence_sampler_states")
     with op.batch_alter_table("sampler_states", schema=None) as batch_op:
         batch_op.drop_column("run_start")
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.drop_column("information")
     with op.batch_alter_table("sample_decisions", schema=None) as batch_op:
         batch_op.drop_column("variation_threshold")
         batch_op.drop_column("category_order")

@@ -260,7 +260,8 @@ def decision_view(row: SampleDecision, review: Review, viewer: User) -> dict:
 
 EXPORT_FIELDS = ("review_id", "reference", "region", "offence_category", "sampling_year", "k", "arrival_order",
                  "run_number", "run_position", "uniform", "threshold", "selected", "algorithm_version",
-                 "decided_at", "purposive", "purposive_reason", "purposive_by", "purposive_at", "state", "route")
+                 "decided_at", "purposive", "purposive_reason", "purposive_by", "purposive_at", "state", "route",
+                 "purposive_rule", "category_order", "variation_threshold")
 
 
 def export_csv_name(year: int) -> str:

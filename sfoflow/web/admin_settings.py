@@ -21,7 +21,7 @@ def _shown(value, kind: str) -> str:
     if kind == "int_list":
         return ", ".join(str(v) for v in value or [])
     if value in (None, ""):
-        return "None"
+        return "blank"
     return str(value)
 
 

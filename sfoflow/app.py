@@ -17,11 +17,13 @@ from .api import allocation as api_allocation
 from .api import assessments as api_assessments
 from .api import benchmarking as api_benchmarking
 from .api import hmpps_qa as api_hmpps_qa
+from .api import information as api_information
 from .api import lifecycle as api_lifecycle
 from .api import notifications as api_notifications
 from .api import openapi as api_openapi
 from .api import reviews as api_reviews
 from .api import sampling as api_sampling
+from .api import settings as api_settings
 from .api import users as api_users
 from .api import work as api_work
 from .config import Settings, from_env
@@ -30,6 +32,7 @@ from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
     admin,
+    admin_settings,
     auth,
     benchmarking,
     display,
@@ -39,6 +42,7 @@ from .web import (
     intake,
     pages,
     qa_form,
+    qa_information,
     qa_report,
     review_edits,
     sampling,
@@ -53,6 +57,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
     benchmarking.bp,
+    admin_settings.bp, qa_information.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
@@ -60,6 +65,7 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_reviews.bp, api_users.bp, api_lifecycle.bp, api_sampling.bp, api_allocation.bp,
     api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
     api_hmpps_qa.bp, api_benchmarking.bp,
+    api_settings.bp, api_information.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.
@@ -78,6 +84,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("benchmarking.hmpps_queue", "HMPPS QA", (CENTRAL_TEAM,)),
     NavEntry("benchmarking.exercises", "Benchmarking", (MANAGER, INSPECTOR, CENTRAL_TEAM)),
     NavEntry("benchmarking.hmpps_staff", "HMPPS QA staff", (ADMIN,)),
+    NavEntry("admin_settings.settings_page", "Settings", (ADMIN,)),
 )
 
 

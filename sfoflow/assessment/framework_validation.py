@@ -5,6 +5,7 @@ so that one FrameworkError lists them all, rather than stopping at the first.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -96,6 +97,13 @@ class _Parser:
         na_basis = raw.get("na_basis")
         if allows_na and not (isinstance(na_basis, str) and na_basis.strip()):
             self.problem(f"{where}: allows_na needs an 'na_basis' saying why (from the guidance)")
+        if allows_na and isinstance(na_basis, str) and isinstance(text, str):
+            # 'not applicable' only where the prompt's own words make it conditional: the basis
+            # quotes those words ('where they existed', 'where relevant', ...) from the text
+            quoted = re.findall(r"'([^']+)'", na_basis)
+            if not any(q.lower() in text.lower() for q in quoted):
+                self.problem(f"{where}: na_basis must quote the words of the prompt that make it "
+                             "conditional (e.g. 'where relevant')")
         if allows_na and answer_type != YES_NO:
             self.problem(f"{where}: only yes/no items can allow 'not applicable'")
         number = raw.get("number")
@@ -125,6 +133,7 @@ class _Parser:
             parent_id=parent_id, standard_id=standard_id, section_id=section_id,
             na_basis=na_basis if isinstance(na_basis, str) else None, required_if=cond,
             verbatim=raw.get("verbatim", True) is not False,
+            guidance_full=self._paragraphs(raw, "guidance_full", where),
         )
         if kind == KIND_KEY_QUESTION:
             prompts = tuple(
@@ -220,11 +229,18 @@ class _Parser:
             for k in chars:
                 if k != "heading" and k not in {r.key for r in Rating}:
                     self.problem(f"{sw}: characteristics key {k!r} is not a rating key")
+            full = raw.get("characteristics_text") or {}
+            if not isinstance(full, Mapping) or any(k not in {r.key for r in Rating} for k in full):
+                self.problem(f"{sw}: characteristics_text must map rating keys to lists of paragraphs")
+                full = {}
             standards.append(Standard(
                 id=sid, number=raw.get("number") or sid, title=self._str(raw, "title", sw),
                 statement=self._str(raw, "statement", sw), guidance=raw.get("guidance") or "",
                 key_questions=tuple(kqs), prompts=tuple(prompts),
                 characteristics=MappingProxyType(dict(chars)),
+                guidance_full=self._paragraphs(raw, "guidance_full", sw),
+                characteristics_text=MappingProxyType(
+                    {k: self._paragraphs(full, k, f"{sw} characteristics_text") for k in full}),
             ))
         if not standards:
             self.problem("framework: no standards")
@@ -255,10 +271,21 @@ class _Parser:
             sections=tuple(sections), standards=tuple(standards),
             rating_scale=rating_scale, overall_banding=banding, share_bands=share_bands,
             rating_characteristics=MappingProxyType(dict(data.get("rating_characteristics") or {})),
+            not_applicable=MappingProxyType(dict(data.get("not_applicable") or {})),
             summary_required=bool(submission.get("summary_required", True)),
             feedback_required=bool(submission.get("feedback_required_per_standard", True)),
             path=self.path, _index=MappingProxyType(dict(self.index)),
         )
+
+    def _paragraphs(self, raw: Mapping, key: str, where: str) -> tuple[str, ...]:
+        """A list of paragraphs of guidance text (a list item is a paragraph starting "- ")."""
+        value = raw.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+            self.problem(f"{where}: {key} must be a list of paragraphs (non-empty strings)")
+            return ()
+        return tuple(value)
 
     def _rating_scale(self, raw: Any) -> tuple[Rating, ...]:
         if raw is None:

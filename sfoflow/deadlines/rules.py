@@ -55,6 +55,8 @@ KINDS = {
     "hmpps_qa_report": "HMPPS QA report to the local SFO review team",  # services.hmpps_qa
     "hmpps_reminder": "HMPPS QA reminder",  # deadlines.hmpps
     "hmpps_overdue": "HMPPS QA overdue escalation",  # deadlines.hmpps
+    "high_profile_query": "High-profile query",  # recorded by services.high_profile_notices
+    "high_profile_decided": "High-profile query decided",  # recorded by services.high_profile_notices
 }
 
 # Who a notification is for: the review's inspector, or everyone active in a role.

@@ -8,9 +8,9 @@ from .base import Base
 from .benchmarking import BenchmarkExercise, BenchmarkRater, BenchmarkRating, BenchmarkReview
 from .hmpps_qa import HmppsQa
 from .notifications import Notification, OutboxMessage
-from .reference import BankHoliday, HealthCheck, Setting
+from .reference import BankHoliday, HealthCheck, Setting, SettingChange
 from .review import AuditEvent, Extension, ParallelReview, Review
-from .sampling import SampleDecision, SamplerState
+from .sampling import OffenceSamplerState, SampleDecision, SamplerState
 from .user import ApiToken, User
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
     "SampleDecision", "SamplerState", "Setting", "User",
     "BenchmarkExercise", "BenchmarkRater", "BenchmarkRating", "BenchmarkReview", "HmppsQa",
+    "OffenceSamplerState", "SettingChange",
 ]

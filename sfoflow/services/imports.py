@@ -113,4 +113,5 @@ def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
     # Take every region's sampler lock up front, in one fixed order: two concurrent imports
     # locking regions in file order could otherwise deadlock on PostgreSQL.
     sampling.lock_for_intake(session, [(c["region"], c["received_on"]) for _, c in rows])
+    sampling.lock_categories_for_intake(session, [(c["offence_category"], c["received_on"]) for _, c in rows])
     return [register(session, clean, actor, calendar) for _, clean in rows]

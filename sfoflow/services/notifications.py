@@ -297,7 +297,11 @@ def notify_allocated_inspector(session: Session, review: Review, actor, data: di
     line = messages.ReviewLine(review.reference, reference.region_name(review.region), review.due_on,
                                lc.STATES[lc.ALLOCATED].lower(), inspector.name, remaining,
                                review_link(base_url(session), review.id))
-    subject, body = messages.allocation(inspector.name, line)
+    parallel = [(reference.parallel_review_types().get(p.type, {}).get("name", p.type),
+                 reference.parallel_review_statuses().get(p.status, {}).get("name", p.status).lower())
+                for p in review.parallel_reviews]
+    subject, body = messages.allocation(inspector.name, line, is_high_profile=review.is_high_profile,
+                                        parallel=parallel)
     notification = Notification(
         dedupe_key=f"allocated:r{review.id}:v{review.version}:u{inspector.id}", kind=r.ALLOCATION,
         review_id=review.id, key_day=today, recipient_id=inspector.id, recipient_email=inspector.email,

@@ -339,3 +339,16 @@ ENTRIES[("GET", "/api/v1/benchmarking/trend")] = Entry(
     "/api/v1/benchmarking/trend", expect(central_team=403, inspector=403, manager=200, admin=403))
 ENTRIES[("GET", "/api/v1/benchmarking/year")] = Entry(
     "/api/v1/benchmarking/year?year=2023", expect(central_team=403, inspector=403, manager=200, admin=403))
+# --- run-time settings (owner: issue 12) -------------------------------------------------------
+
+ADMIN_ONLY_READ = expect(central_team=403, inspector=403, manager=403, admin=200)
+ENTRIES[("GET", "/api/v1/settings")] = Entry("/api/v1/settings", ADMIN_ONLY_READ)
+ENTRIES[("GET", "/api/v1/settings/history")] = Entry("/api/v1/settings/history", ADMIN_ONLY_READ)
+ENTRIES[("PATCH", "/api/v1/settings")] = Entry(
+    "/api/v1/settings", ADMIN_ONLY_READ, json={"values": {"page_size_default": 40}, "reason": "access matrix"})
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/assessment/information")] = Entry(
+    "/api/v1/reviews/{review}/assessment/information", QA_READERS, setup=_qa_started)
+ENTRIES[("PUT", "/api/v1/reviews/<int:review_id>/assessment/information")] = Entry(
+    "/api/v1/reviews/{review}/assessment/information", expect(central_team=403, inspector=404, manager=403, admin=403),
+    json={"version": 1, "high_profile": "yes"}, setup=_qa_started,
+    note="only the owner (not a caller here) may write; see tests/api/test_information.py")

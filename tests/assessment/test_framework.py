@@ -280,11 +280,19 @@ def test_not_applicable_is_allowed_only_where_the_wording_says_so(raw_json):
     for sec in raw_json["sections"]:
         for it in sec["items"]:
             assert it["allows_na"] is False, it["id"]
-    assert set(allowed) == {"1.1.d", "1.2.d", "1.3.d", "1.4.d", "2.d", "2.e", "2.f",
+    # 2.f "Does the SFO review sufficiently link to other reviews taking place on this case?" is
+    # not conditional in its own words: it is answered yes or no.
+    assert set(allowed) == {"1.1.d", "1.2.d", "1.3.d", "1.4.d", "2.d", "2.e",
                             "3.1.d", "3.1.e", "3.2.c"}
+    seed = " ".join((SEEDS / "001_a41fd527dc2c534f.txt").read_text(encoding="utf-8").split())
     for item_id, text in allowed.items():
-        if item_id != "2.f":  # 2.f: the guidance says "where they are known about and relevant"
-            assert re.search(r"where (they existed|relevant|necessary)", text, re.I), item_id
+        m = re.search(r"where (they existed|relevant|necessary)", text, re.I)
+        assert m, item_id
+        assert text.split("? (")[0] in seed  # the prompt's words as seed 001 prints them
+        basis = next(it["na_basis"] for std in raw_json["standards"]
+                     for it in std["prompts"] + [p for kq in std["key_questions"] for p in kq["prompts"]]
+                     if it["id"] == item_id)
+        assert basis.lower().startswith(f"the prompt says '{m.group(0).lower()}'"), item_id
     # Standard 4: every SFO has a victim (001, 4 b), so nothing there is 'not applicable'.
     assert not any(i.startswith("4.") for i in allowed)
 
@@ -468,3 +476,18 @@ def test_framework_is_frozen(fw):
         fw.item("1.1").text = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         fw.standard("1").characteristics["good"] = "x"  # type: ignore[index]
+
+
+def test_the_framework_states_how_not_applicable_counts(fw):
+    na = fw.not_applicable
+    assert "only where the prompt's own words make it conditional" in na["rule"]
+    assert "left out of the balance" in na["counts"]
+    assert "excluded from that prompt's share" in na["annual_summary"] and "(n)" in na["annual_summary"]
+
+
+def test_a_basis_that_does_not_quote_the_prompt_is_refused(raw_json):
+    d = copy.deepcopy(raw_json)
+    d["standards"][3]["prompts"][0]["allows_na"] = True
+    d["standards"][3]["prompts"][0]["na_basis"] = "The prompt says 'where relevant': not for this one."
+    with pytest.raises(FrameworkError, match="must quote the words of the prompt"):
+        parse_framework(d, key="v1")

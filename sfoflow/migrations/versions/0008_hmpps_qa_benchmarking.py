@@ -1,13 +1,13 @@
 """HMPPS QA of routed reviews (officer flags, the HMPPS QA record) and benchmarking exercises
 
 Revision ID: 0008_hmpps_qa_benchmarking
-Revises: 0005_assessment
+Revises: 0006_fidelity
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_hmpps_qa_benchmarking"
-down_revision = "0005_assessment"
+down_revision = "0006_fidelity"
 branch_labels = None
 depends_on = None
 

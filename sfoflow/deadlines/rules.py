@@ -52,6 +52,11 @@ KINDS = {
     UNALLOCATED: "Unallocated alert",
     DIGEST: "Daily digest",
     "qa_report": "QA report to the local SFO review team",  # recorded by services.qa_reports
+    "panel_notice": "Learning panel notice to an agency",  # recorded by services.panels
+    "panel_reminder": "Learning panel reminder to an agency",
+    "action_due": "Panel action coming due",
+    "action_overdue": "Panel action overdue",
+    "panel_report": "Learning panel report",
 }
 
 # Who a notification is for: the review's inspector, or everyone active in a role.

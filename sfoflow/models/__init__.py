@@ -6,6 +6,7 @@ from .allocation import Absence, Allocation, ConflictOfInterest
 from .assessment import Assessment, HighProfileQuery, NotificationAttachment, QaReport
 from .base import Base
 from .notifications import Notification, OutboxMessage
+from .panels import AgencyContact, Panel, PanelAction, PanelCase, PanelInvite, PartnershipEvent, ReviewAgency
 from .reference import BankHoliday, HealthCheck, Setting
 from .review import AuditEvent, Extension, ParallelReview, Review
 from .sampling import SampleDecision, SamplerState
@@ -17,3 +18,4 @@ __all__ = [
     "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
     "SampleDecision", "SamplerState", "Setting", "User",
 ]
+__all__ += ["AgencyContact", "Panel", "PanelAction", "PanelCase", "PanelInvite", "PartnershipEvent", "ReviewAgency"]

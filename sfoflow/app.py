@@ -18,6 +18,7 @@ from .api import assessments as api_assessments
 from .api import lifecycle as api_lifecycle
 from .api import notifications as api_notifications
 from .api import openapi as api_openapi
+from .api import panels as api_panels
 from .api import reviews as api_reviews
 from .api import sampling as api_sampling
 from .api import users as api_users
@@ -28,6 +29,7 @@ from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
     admin,
+    agency_response,
     auth,
     display,
     errors,
@@ -35,6 +37,7 @@ from .web import (
     high_profile,
     intake,
     pages,
+    panels,
     qa_form,
     qa_report,
     review_edits,
@@ -49,12 +52,14 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
+    panels.bp, agency_response.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
 API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_reviews.bp, api_users.bp, api_lifecycle.bp, api_sampling.bp, api_allocation.bp,
     api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
+    api_panels.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.
@@ -70,6 +75,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("work.notifications", "Notifications", (ADMIN, MANAGER)),
     NavEntry("work.outbox", "Outbox", (ADMIN,)),
     NavEntry("admin.status", "System status", (ADMIN,)),
+    NavEntry("panels.panel_list", "Learning panels", (MANAGER,)),
+    NavEntry("panels.contacts", "Agency contacts", (ADMIN,)),
 )
 
 

@@ -70,7 +70,7 @@ def review_agencies(review_id: int):
         back = url_for("panels.review_agencies", review_id=review_id)
         return _run(back, lambda se: agencies.set_for_review(
             se, reviews.get_visible(se, review_id, current_user, for_update=True), current_user,
-            s.ReviewAgenciesIn().load({"agencies": items})), "The agencies involved have been saved.")
+            s.ReviewAgenciesIn().load({"agencies": items})["agencies"]), "The agencies involved have been saved.")
     recorded = {a.agency: a for a in agencies.for_review(session, review_id)}
     return render_template("panels/review_agencies.html", title=f"Agencies involved: {review.reference}",
                            review=review, recorded=recorded, may_edit=agencies.may_record(review, current_user))

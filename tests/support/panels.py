@@ -38,10 +38,12 @@ def contact(session, *, agency: str, name: str, regions=("london",), email: str 
     return row
 
 
-def scenario(session) -> dict:
+def scenario(session, manager=None) -> dict:
     """Two candidate cases in London and three agency contacts (police, mental health, housing),
     plus a case that is not a candidate (one agency, every partnership prompt yes)."""
-    manager, token = make_person(session, "manager", name="Mina Manager")
+    token = None
+    if manager is None:
+        manager, token = make_person(session, "manager", name="Mina Manager")
     one = qa_done_review(session, reference="SFO/P/0001",
                          agencies={"police": "Arrested him twice in 2022",
                                    "mental_health_services": "Community mental health team care coordinator"})

@@ -196,3 +196,14 @@ def test_the_central_team_records_agencies_on_a_review(app, signed_in, session):
                                  "role-housing": "Hostel place"})
     page = client.get(url).get_data(as_text=True)
     assert 'value="police" checked' in page and 'value="housing" checked' in page and "Hostel place" in page
+
+
+def test_the_link_token_is_not_written_to_the_request_log(app, world, caplog):
+    import logging
+
+    token = world["links"]["Pat Police"]
+    with caplog.at_level(logging.INFO, logger="sfoflow.request"):
+        app.test_client().get(f"/respond/{token}")
+    paths = [getattr(r, "path", "") for r in caplog.records if r.name == "sfoflow.request"]
+    assert paths == ["/respond/<token>"]
+    assert token not in caplog.text

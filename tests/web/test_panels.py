@@ -163,7 +163,7 @@ def test_pages_are_for_their_roles(app, world, signed_in):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
-def test_an_admin_adds_and_changes_a_contact_and_sees_its_history(app, signed_in):
+def test_an_admin_adds_and_changes_a_contact_and_sees_its_history(app, signed_in, session):
     client, admin = signed_in("admin")
     resp = post_form(client, "/admin/agency-contacts", "/admin/agency-contacts", {
         "agency": "prison", "organisation": "HMP Pentonville", "area": "Islington", "name": "Priya Prison",
@@ -173,7 +173,7 @@ def test_an_admin_adds_and_changes_a_contact_and_sees_its_history(app, signed_in
     assert "Priya Prison" in text(page) and "HMP Pentonville, Islington" in text(page)
     from sfoflow.models.panels import AgencyContact
 
-    contact_id = app.extensions["sfoflow_db"].Session().query(AgencyContact.id).scalar()
+    contact_id = session.query(AgencyContact.id).scalar()
     url = f"/admin/agency-contacts/{contact_id}"
     post_form(client, url, url, {"agency": "prison", "organisation": "HMP Pentonville", "area": "Islington",
                                  "name": "Priya Prison", "email": "priya.p@prison.example.org",

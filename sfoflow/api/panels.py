@@ -159,6 +159,13 @@ def add_case(panel_id: int):
     return _change(panel_id, s.CaseIn, lambda se, p, b: panels.add_case(se, p, current_user(), b), 201)
 
 
+@bp.delete("/panels/<int:panel_id>/cases/<int:case_id>")
+@require(*PANEL_ROLES)
+@doc("Take a case off a draft panel (with its invitations)", response=s.PanelOut, tags=["panels"])
+def remove_case(panel_id: int, case_id: int):
+    return _change(panel_id, None, lambda se, p, b: panels.remove_case(se, p, current_user(), case_id))
+
+
 @bp.post("/panels/<int:panel_id>/invites")
 @require(*PANEL_ROLES)
 @doc("Invite an agency contact about one case (on a confirmed panel the notice goes at once)", body=s.InviteIn,

@@ -167,6 +167,8 @@ def update(session: Session, panel: Panel, actor: User, data: dict) -> Panel:
     if "held_on" in changes:
         for invite in panel.invites:
             invite.expires_at = link_expiry(panel.held_on)
+            if panel.status == CONFIRMED and invite.revoked_at is None:  # tell them the new date
+                _send_notice(session, panel, invite, again=True)
     if changes:
         _event(session, panel, actor, "changed", {"changes": changes})
     session.flush()
@@ -386,14 +388,17 @@ def _notification(key: str, kind: str, review_id: int | None, key_day: date, ema
                 created_at=now)
 
 
-def _send_notice(session: Session, panel: Panel, row: PanelInvite) -> None:
-    """Recorded once (``panel_notice:i<invite>``) in the caller's transaction; handed to a
-    worker after commit, or by the next sweep if that is lost."""
+def _send_notice(session: Session, panel: Panel, row: PanelInvite, *, again: bool = False) -> None:
+    """Recorded once (``panel_notice:i<invite>``, or ``...:d<new date>`` when the date moves)
+    in the caller's transaction; handed to a worker after commit, or by the next sweep."""
     now = utcnow()
     expires = (row.expires_at.astimezone(LONDON) - timedelta(seconds=1)).date()
     subject, body = rules.notice(row.contact.name, agencies.agency_name(row.agency), panel.held_on, panel.venue,
                                  row.case.review.reference, link_for(session, row), expires)
-    values = _notification(f"{rules.PANEL_NOTICE}:i{row.id}", rules.PANEL_NOTICE, row.case.review_id,
+    key = f"{rules.PANEL_NOTICE}:i{row.id}" + (f":d{panel.held_on.isoformat()}" if again else "")
+    if again:
+        subject = f"Date changed: {subject}"
+    values = _notification(key, rules.PANEL_NOTICE, row.case.review_id,
                            now.astimezone(LONDON).date(), row.contact.email, subject, body, now)
     for nid, _key in notifications.insert_new(session, [values]):
         after_commit(session, notifications.send_to_worker, dispatcher_of(session), nid)

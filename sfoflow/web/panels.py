@@ -210,6 +210,13 @@ def s_refusal(field, message):
     return Refusal(field, "invalid", message)
 
 
+@bp.post("/panels/<int:panel_id>/cases/<int:case_id>/remove")
+@roles_required(*PANEL_ROLES)
+def remove_case(panel_id: int, case_id: int):
+    return _run(_back(panel_id, "#cases"), lambda se: panels.remove_case(se, panels.get(se, panel_id), current_user,
+                                                                         case_id), "Case taken off the panel.")
+
+
 @bp.post("/panels/<int:panel_id>/cases/<int:case_id>/summary")
 @roles_required(*PANEL_ROLES)
 def case_summary(panel_id: int, case_id: int):

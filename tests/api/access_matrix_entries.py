@@ -387,3 +387,5 @@ ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/report")] = Entry(
     "/api/v1/panels/{panel}/report", PANEL_MANAGERS, setup=_panel("held", invite=True))
 ENTRIES[("GET", "/api/v1/panel-figures/<int:year>")] = Entry(
     "/api/v1/panel-figures/2023", expect(central_team=403, inspector=403, manager=200, admin=200))
+ENTRIES[("DELETE", "/api/v1/panels/<int:panel_id>/cases/<int:case_id>")] = Entry(
+    "/api/v1/panels/{panel}/cases/{panel_case}", PANEL_MANAGERS, setup=_panel(invite=True))

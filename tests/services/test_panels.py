@@ -303,3 +303,27 @@ def test_year_figures(session, world):
     assert [(a["agency"], a["panels_invited"], a["panels_attended"]) for a in figures["agencies"]] == [
         ("police", 1, 1), ("mental_health_services", 1, 0), ("housing", 1, 0)]
     assert panels.year_figures(session, 2024)["panels_held"] == 0
+
+
+def test_moving_a_confirmed_panel_tells_each_contact_the_new_date_once(session, world):
+    panel = confirmed_panel(session, world)
+    for _ in range(2):  # the same new date twice: one notice each
+        with transaction(session):
+            p = panels.get(session, panel.id)
+            panels.update(session, p, world["manager"], {"held_on": D(2023, 5, 17), "version": p.version})
+    moved = [n for n in notices(session, "panel_notice") if n.subject.startswith("Date changed")]
+    assert len(moved) == 3 and all("Wednesday 17 May 2023" in n.body for n in moved)
+    events = [e.action for e in panels.history(session, panels.get(session, panel.id))]
+    assert events.count("changed") == 1  # the second save changed nothing
+
+
+def test_a_case_can_be_taken_off_a_draft_panel_with_its_invitations(session, world):
+    with transaction(session):
+        panel = panels.create(session, world["manager"], {"held_on": HELD_ON, "chair": "C", "venue": "V",
+                                                          "review_ids": [r.id for r in world["cases"]]})
+        panels.invite(session, panel, world["manager"], {"case_id": panel.cases[1].id,
+                                                         "contact_id": world["contacts"]["housing"].id})
+    with transaction(session):
+        panels.remove_case(session, panels.get(session, panel.id), world["manager"], panel.cases[1].id)
+    p = panels.get(session, panel.id)
+    assert [c.review.reference for c in p.cases] == ["SFO/P/0001"] and p.invites == []

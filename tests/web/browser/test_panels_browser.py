@@ -192,3 +192,34 @@ def test_a_learning_panel_end_to_end(browser, database, session, make_user):
     sweep_days(database, D(2023, 6, 5), D(2023, 6, 5))
     assert sorted(r.recipient for r in outbox(session) if r.kind == "panel_report") == sorted(
         [c["police"].email, c["health"].email, c["housing"].email])
+
+
+def test_the_answer_form_and_the_panel_page_fit_a_320px_screen(browser, session, make_user):
+    from sfoflow.db import transaction
+    from sfoflow.services import panels
+
+    manager, _ = make_user("manager", name="Mina Manager")
+    world = scenario(session, manager)
+    with transaction(session):
+        panel = panels.create(session, manager, {"held_on": D(2030, 6, 12), "chair": "Chief Inspector",
+                                                 "venue": "https://meet.example.org/a-rather-long-meeting-link-0123456789",
+                                                 "review_ids": [r.id for r in world["cases"]]})
+        panels.invite(session, panel, manager, {"case_id": panel.cases[0].id,
+                                                "contact_id": world["contacts"]["police"].id})
+        panels.confirm(session, panel, manager, panel.version)
+    link = panels.token_for(session, panel.invites[0])
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        def fits() -> bool:
+            return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
+        go(browser, f"/respond/{link}")
+        assert "SFO/P/0001" in main_text(browser) and fits()
+        sign_in(browser, manager)
+        go(browser, f"/panels/{panel.id}")
+        assert browser.find_element(By.ID, "panel-status").text == "Confirmed: agencies notified" and fits()
+        go(browser, "/panels/candidates")
+        assert fits()
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

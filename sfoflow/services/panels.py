@@ -125,7 +125,8 @@ def candidates(session: Session, *, region: str | None = None, year: int | None 
         if len(found) >= 2:
             reasons.append(f"{len(found)} agencies involved")
         if noes:
-            reasons.append("partnership prompts answered no: " + ", ".join(noes))
+            reasons.append(("Partnership prompt" if len(noes) == 1 else "Partnership prompts") + " answered no: "
+                           + ", ".join(noes))
         out.append({"review_id": review.id, "reference": review.reference, "region": review.region,
                     "region_name": reference.region_name(review.region),
                     "offence_name": reference.offence_name(review.offence_category),

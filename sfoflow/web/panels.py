@@ -14,7 +14,7 @@ from ..services import agencies, panels, reviews
 from ..services.errors import NotFound, ServiceError, flatten_messages
 from ..workflows import lifecycle as lc
 from .auth import roles_required
-from .forms import FormErrors, date_from_parts
+from .forms import FormErrors, add_refusals, add_schema_errors, date_from_parts
 
 bp = Blueprint("panels", __name__)
 PANEL_ROLES = (lc.MANAGER,)
@@ -123,6 +123,10 @@ def panel_list():
 @bp.get("/panels/candidates")
 @roles_required(*PANEL_ROLES)
 def candidates():
+    return _candidates_page()
+
+
+def _candidates_page(errors: FormErrors | None = None, status: int = 200):
     raw = {k: v for k, v in request.args.items() if v and k in ("region", "year", "theme")}
     try:
         f = s.CandidateFilter().load(raw)
@@ -131,28 +135,40 @@ def candidates():
         f = {}
     items = panels.candidates(db_session(), **f)
     return render_template("panels/candidates.html", title="Panel candidates", items=items, f=raw,
-                           themes_available=panels.THEMES_FOR_REVIEWS is not panels._themes_none)
+                           themes_available=panels.THEMES_FOR_REVIEWS is not panels._themes_none,
+                           errors=errors or FormErrors(), form=request.form if errors else {},
+                           chosen=request.form.getlist("review_id") if errors else []), status
+
+
+CREATE_MISSING = {"chair": "Enter the name of the chair", "venue": "Enter the venue or the meeting link"}
 
 
 @bp.post("/panels")
 @roles_required(*PANEL_ROLES)
 def create_panel():
+    """Errors are shown on the candidates page, each linked to its input (GOV.UK pattern)."""
     errors = FormErrors()
     held_on = date_from_parts(request.form, "held_on", errors, "the date of the panel")
-    if errors:
-        for _id, message in errors.items:
-            flash(message, "error")
-        return redirect(url_for("panels.candidates"))
-    data = {**_form("chair", "venue"), "held_on": held_on,
+    data = {**_form("chair", "venue"), **({"held_on": held_on} if held_on else {}),
             "review_ids": [int(x) for x in request.form.getlist("review_id") if x.isdigit()]}
-    created = {}
-
-    def change(se):
-        created["panel"] = panels.create(se, current_user, s.PanelCreate().load(data))
-
-    return _run(url_for("panels.candidates"), change, "Panel created as a draft. Choose whom to invite, "
-                "then confirm it to send the notices.",
-                ok=lambda: url_for("panels.panel", panel_id=created["panel"].id))
+    body = None
+    try:
+        body = s.PanelCreate().load(data)
+    except ValidationError as exc:
+        messages = {k: v for k, v in exc.messages.items() if k != "held_on" or not errors}
+        add_schema_errors(errors, messages, LABELS, ids={"held_on": "held_on-day", "review_ids": "candidates"},
+                          missing={**CREATE_MISSING, "held_on": "Enter the date of the panel"})
+    if not errors:
+        session = db_session()
+        try:
+            with transaction(session):
+                created = panels.create(session, current_user, body)
+        except ServiceError as exc:  # e.g. a review that is no longer there
+            add_refusals(errors, exc.refusals, ids={"review_id": "candidates"}, fallback="candidates")
+        else:
+            flash("Panel created as a draft. Choose whom to invite, then confirm it to send the notices.", "success")
+            return redirect(url_for("panels.panel", panel_id=created.id))
+    return _candidates_page(errors, 422)
 
 
 @bp.get("/panels/<int:panel_id>")
@@ -267,14 +283,27 @@ def confirm(panel_id: int):
 @roles_required(*PANEL_ROLES)
 def record(panel_id: int):
     session = db_session()
+    errors = FormErrors()
     if request.method == "POST":
         data = {**_form("findings", "learning", "version"),
                 "attended": [int(x) for x in request.form.getlist("attended") if x.isdigit()]}
-        return _run(url_for("panels.record", panel_id=panel_id), lambda se: panels.record(
-            se, panels.get(se, panel_id), current_user, s.RecordIn().load(data)), "The panel's record has been saved.",
-            ok=_back(panel_id, "#record"))
+        try:
+            body = s.RecordIn().load(data)
+            with transaction(session):
+                panels.record(session, panels.get(session, panel_id), current_user, body)
+        except NotFound:
+            raise
+        except ValidationError as exc:
+            add_schema_errors(errors, exc, LABELS, missing={"findings": "Enter the panel's findings",
+                                                            "learning": "Enter the learning agreed"})
+        except ServiceError as exc:
+            add_refusals(errors, exc.refusals, ids={"attended": "attended"}, fallback="findings")
+        else:
+            flash("The panel's record has been saved.", "success")
+            return redirect(_back(panel_id, "#record"))
     row = panels.get(session, panel_id)
-    return render_template("panels/record.html", title="Record the panel", p=panels.view(row))
+    return render_template("panels/record.html", title="Record the panel", p=panels.view(row), errors=errors,
+                           form=request.form if errors else {}), 422 if errors else 200
 
 
 @bp.post("/panels/<int:panel_id>/actions")

@@ -207,3 +207,25 @@ def test_the_link_token_is_not_written_to_the_request_log(app, world, caplog):
     paths = [getattr(r, "path", "") for r in caplog.records if r.name == "sfoflow.request"]
     assert paths == ["/respond/<token>"]
     assert token not in caplog.text
+
+
+def test_a_panel_without_a_chair_or_date_is_refused_with_each_error_linked_to_its_input(app, world, signed_in):
+    client, _ = signed_in("manager")
+    resp = post_form(client, "/panels/candidates", "/panels", {"venue": "Room 4",
+                                                                "review_id": [str(world["cases"][0].id)]})
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert 'href="#held_on-day">Enter the date of the panel' in html
+    assert 'href="#chair">Enter the name of the chair' in html
+    assert f'value="{world["cases"][0].id}" checked' in html and 'value="Room 4"' in html  # nothing typed is lost
+
+
+def test_a_record_without_findings_is_refused_with_the_error_linked(app, world, signed_in, session):
+    url = f"/panels/{world['panel']}/record"
+    with time_machine.travel(datetime(2030, 6, 12, 15, tzinfo=UTC)):
+        client, _ = signed_in("manager")
+        resp = post_form(client, url, url, {"learning": "Share call-outs",
+                                            "version": str(panels.get(session, world["panel"]).version)})
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert 'href="#findings">Enter the panel' in html and "Share call-outs" in html

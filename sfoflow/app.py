@@ -21,6 +21,7 @@ from .api import information as api_information
 from .api import lifecycle as api_lifecycle
 from .api import notifications as api_notifications
 from .api import openapi as api_openapi
+from .api import panels as api_panels
 from .api import reviews as api_reviews
 from .api import sampling as api_sampling
 from .api import settings as api_settings
@@ -33,6 +34,7 @@ from .tasks import CeleryDispatcher, init_celery
 from .web import (
     admin,
     admin_settings,
+    agency_response,
     auth,
     benchmarking,
     display,
@@ -41,6 +43,7 @@ from .web import (
     high_profile,
     intake,
     pages,
+    panels,
     qa_form,
     qa_information,
     qa_report,
@@ -58,6 +61,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
     benchmarking.bp,
     admin_settings.bp, qa_information.bp,
+    panels.bp, agency_response.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
@@ -66,6 +70,7 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
     api_hmpps_qa.bp, api_benchmarking.bp,
     api_settings.bp, api_information.bp,
+    api_panels.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.
@@ -85,6 +90,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("benchmarking.exercises", "Benchmarking", (MANAGER, INSPECTOR, CENTRAL_TEAM)),
     NavEntry("benchmarking.hmpps_staff", "HMPPS QA staff", (ADMIN,)),
     NavEntry("admin_settings.settings_page", "Settings", (ADMIN,)),
+    NavEntry("panels.panel_list", "Learning panels", (MANAGER,)),
+    NavEntry("panels.contacts", "Agency contacts", (ADMIN,)),
 )
 
 

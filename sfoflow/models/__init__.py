@@ -9,6 +9,7 @@ from .benchmarking import BenchmarkExercise, BenchmarkRater, BenchmarkRating, Be
 from .hmpps_qa import HmppsQa
 from .notifications import Notification, OutboxMessage
 from .reference import BankHoliday, HealthCheck, Setting, SettingChange
+from .panels import AgencyContact, Panel, PanelAction, PanelCase, PanelInvite, PartnershipEvent, ReviewAgency
 from .review import AuditEvent, Extension, ParallelReview, Review
 from .sampling import OffenceSamplerState, SampleDecision, SamplerState
 from .user import ApiToken, User
@@ -21,3 +22,4 @@ __all__ = [
     "BenchmarkExercise", "BenchmarkRater", "BenchmarkRating", "BenchmarkReview", "HmppsQa",
     "OffenceSamplerState", "SettingChange",
 ]
+__all__ += ["AgencyContact", "Panel", "PanelAction", "PanelCase", "PanelInvite", "PartnershipEvent", "ReviewAgency"]

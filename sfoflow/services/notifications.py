@@ -43,6 +43,7 @@ from . import settings
 from .calendar import get_calendar
 from .context import dispatcher_of, settings_of
 from .dispatch import Dispatcher, after_commit
+from .wiring import sweep_hooks
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "sfoflow.notifications.deliver"
@@ -245,6 +246,8 @@ def record_due(session: Session, today: date, *, now: datetime | None = None) ->
     recorded = [Recorded(nid, by_key[key].kind, by_key[key].review_id, references.get(by_key[key].review_id),
                          by_key[key].key_day, by_key[key].recipient.email)
                 for nid, key in insert_new(session, values)]
+    for hook in sweep_hooks():  # other features' reminders (services/wiring.py), same guarantees
+        recorded.extend(hook(session, today, now))
     return len(rows), sorted(recorded, key=lambda x: x.id)
 
 

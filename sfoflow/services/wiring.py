@@ -57,3 +57,15 @@ def lifecycle_hooks() -> LifecycleHooks:
 def run_intake_hooks(session: Session, review, actor) -> None:
     for hook in lifecycle_hooks().intake:
         hook(session, review, actor)
+
+
+# What the deadline sweep records besides the QA reminders: each hook is
+# (session, day, now) -> [notifications.Recorded], inserted under unique keys (exactly once).
+SweepHook = Callable[..., list]
+
+
+@cache
+def sweep_hooks() -> tuple[SweepHook, ...]:
+    from . import panels
+
+    return (panels.record_due,)  # learning panels: reminders to agencies, panel actions

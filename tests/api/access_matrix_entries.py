@@ -352,3 +352,108 @@ ENTRIES[("PUT", "/api/v1/reviews/<int:review_id>/assessment/information")] = Ent
     "/api/v1/reviews/{review}/assessment/information", expect(central_team=403, inspector=404, manager=403, admin=403),
     json={"version": 1, "high_profile": "yes"}, setup=_qa_started,
     note="only the owner (not a caller here) may write; see tests/api/test_information.py")
+# --- learning panels (owner: "panels", issue 11) ------------------------------------------------------
+
+def _agency_contact(session, world):
+    from sfoflow.models.panels import AgencyContact
+
+    row = AgencyContact(agency="police", organisation="Met", area="North", regions=["london"], name="Pat",
+                        email=f"pat.{world['caller']}@police.example.org")
+    session.add(row)
+    session.commit()
+    return {"contact": row.id}
+
+
+def _panel(status="draft", invite=False, action=False):
+    def setup(session, world):
+        from datetime import UTC, date, datetime
+
+        from sfoflow.models import Panel, PanelAction, PanelCase, PanelInvite
+        from sfoflow.models.panels import AgencyContact
+
+        panel = Panel(held_on=date(2023, 5, 10), chair="Chair", venue="Room 1", status=status,
+                      created_by_id=world["manager"])
+        session.add(panel)
+        session.flush()
+        case = PanelCase(panel_id=panel.id, review_id=world["review"], summary="")
+        contact = AgencyContact(agency="police", organisation="Met", area="North", regions=["london"], name="Pat",
+                                email=f"pat.{world['caller']}@police.example.org")
+        session.add_all([case, contact])
+        session.flush()
+        from tests.support.core import make_review
+
+        other = make_review(session, state="feedback_sent", commit=False)
+        session.flush()
+        out = {"panel": panel.id, "panel_case": case.id, "contact": contact.id, "other_review": other.id}
+        if invite:
+            row = PanelInvite(panel_id=panel.id, case_id=case.id, contact_id=contact.id, agency="police",
+                              details="", nonce=f"matrix-{world['caller']}-{panel.id}",
+                              expires_at=datetime(2023, 5, 10, 23, tzinfo=UTC), attended=True)
+            session.add(row)
+            session.flush()
+            out["invite"] = row.id
+        if action:
+            item = PanelAction(panel_id=panel.id, description="Do it", owner_label="HMIP", due_on=date(2023, 6, 1))
+            session.add(item)
+            session.flush()
+            out["action"] = item.id
+        session.commit()
+        out["panel_version"] = panel.version
+        return out
+    return setup
+
+
+PANEL_MANAGERS = expect(central_team=403, inspector=403, manager=200, admin=403)
+PANEL_CREATED = expect(central_team=403, inspector=403, manager=201, admin=403)
+ADMIN_ONLY = expect(central_team=403, inspector=403, manager=403, admin=200)
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/agencies")] = Entry(
+    "/api/v1/reviews/{review}/agencies", expect(central_team=200, inspector=404, manager=200, admin=200))
+ENTRIES[("PUT", "/api/v1/reviews/<int:review_id>/agencies")] = Entry(
+    "/api/v1/reviews/{review}/agencies", expect(central_team=200, inspector=404, manager=403, admin=403),
+    json={"agencies": [{"agency": "police", "role": "Arrested him in 2022"}]})
+ENTRIES[("GET", "/api/v1/agency-contacts")] = Entry(
+    "/api/v1/agency-contacts", expect(central_team=403, inspector=403, manager=200, admin=200))
+ENTRIES[("POST", "/api/v1/agency-contacts")] = Entry(
+    "/api/v1/agency-contacts", expect(central_team=403, inspector=403, manager=403, admin=201),
+    json={"agency": "housing", "organisation": "Camden Council", "area": "Camden", "regions": ["london"],
+          "name": "Harry", "email": "harry@camden.example.org"})
+ENTRIES[("PATCH", "/api/v1/agency-contacts/<int:contact_id>")] = Entry(
+    "/api/v1/agency-contacts/{contact}", ADMIN_ONLY, json={"area": "Islington"}, setup=_agency_contact)
+ENTRIES[("GET", "/api/v1/agency-contacts/<int:contact_id>/history")] = Entry(
+    "/api/v1/agency-contacts/{contact}/history", ADMIN_ONLY, setup=_agency_contact)
+ENTRIES[("GET", "/api/v1/panel-candidates")] = Entry("/api/v1/panel-candidates", PANEL_MANAGERS)
+ENTRIES[("GET", "/api/v1/panels")] = Entry("/api/v1/panels", PANEL_MANAGERS)
+ENTRIES[("POST", "/api/v1/panels")] = Entry(
+    "/api/v1/panels", PANEL_CREATED, json={"held_on": "2030-06-12", "chair": "Chief Inspector", "venue": "Online"})
+ENTRIES[("GET", "/api/v1/panels/<int:panel_id>")] = Entry("/api/v1/panels/{panel}", PANEL_MANAGERS, setup=_panel())
+ENTRIES[("GET", "/api/v1/panels/<int:panel_id>/history")] = Entry(
+    "/api/v1/panels/{panel}/history", PANEL_MANAGERS, setup=_panel())
+ENTRIES[("PATCH", "/api/v1/panels/<int:panel_id>")] = Entry(
+    "/api/v1/panels/{panel}", PANEL_MANAGERS, setup=_panel(),
+    json=lambda w: {"version": w["panel_version"], "chair": "Deputy Chief Inspector"})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/cases")] = Entry(
+    "/api/v1/panels/{panel}/cases", PANEL_CREATED, setup=_panel(),
+    json=lambda w: {"review_id": w["other_review"]})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/invites")] = Entry(
+    "/api/v1/panels/{panel}/invites", PANEL_CREATED, setup=_panel(),
+    json=lambda w: {"case_id": w["panel_case"], "contact_id": w["contact"]})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/invites/<int:invite_id>/revoke")] = Entry(
+    "/api/v1/panels/{panel}/invites/{invite}/revoke", PANEL_MANAGERS, setup=_panel(invite=True))
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/confirm")] = Entry(
+    "/api/v1/panels/{panel}/confirm", PANEL_MANAGERS, setup=_panel(invite=True),
+    json=lambda w: {"version": w["panel_version"]})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/record")] = Entry(
+    "/api/v1/panels/{panel}/record", PANEL_MANAGERS, setup=_panel("confirmed", invite=True),
+    json=lambda w: {"version": w["panel_version"], "findings": "F", "learning": "L", "attended": [w["invite"]]})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/actions")] = Entry(
+    "/api/v1/panels/{panel}/actions", PANEL_CREATED, setup=_panel("held"),
+    json={"description": "Write a joint protocol", "due_on": "2023-06-30"})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/actions/<int:action_id>/close")] = Entry(
+    "/api/v1/panels/{panel}/actions/{action}/close", PANEL_MANAGERS, setup=_panel("held", action=True),
+    json={"outcome": "Protocol agreed"})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/report")] = Entry(
+    "/api/v1/panels/{panel}/report", PANEL_MANAGERS, setup=_panel("held", invite=True))
+ENTRIES[("GET", "/api/v1/panel-figures/<int:year>")] = Entry(
+    "/api/v1/panel-figures/2023", expect(central_team=403, inspector=403, manager=200, admin=200))
+ENTRIES[("DELETE", "/api/v1/panels/<int:panel_id>/cases/<int:case_id>")] = Entry(
+    "/api/v1/panels/{panel}/cases/{panel_case}", PANEL_MANAGERS, setup=_panel(invite=True))

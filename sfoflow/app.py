@@ -15,6 +15,7 @@ from flask.json.provider import DefaultJSONProvider
 from . import api, logs
 from .api import allocation as api_allocation
 from .api import assessments as api_assessments
+from .api import learning as api_learning
 from .api import lifecycle as api_lifecycle
 from .api import notifications as api_notifications
 from .api import openapi as api_openapi
@@ -22,6 +23,7 @@ from .api import reviews as api_reviews
 from .api import sampling as api_sampling
 from .api import users as api_users
 from .api import work as api_work
+from .api import years as api_years
 from .config import Settings, from_env
 from .db import Database
 from .services.context import session_info
@@ -40,6 +42,7 @@ from .web import (
     review_edits,
     sampling,
     work,
+    year,
 )
 from .web.csrf import csrf
 from .web.navigation import NavEntry, init_navigation
@@ -49,12 +52,14 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
+    year.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
 API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_reviews.bp, api_users.bp, api_lifecycle.bp, api_sampling.bp, api_allocation.bp,
     api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
+    api_learning.bp, api_years.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.
@@ -70,6 +75,9 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("work.notifications", "Notifications", (ADMIN, MANAGER)),
     NavEntry("work.outbox", "Outbox", (ADMIN,)),
     NavEntry("admin.status", "System status", (ADMIN,)),
+    NavEntry("year.current", "Year in review", (MANAGER, CENTRAL_TEAM, ADMIN)),
+    NavEntry("year.amendments", "Amendments", (CENTRAL_TEAM,)),
+    NavEntry("year.themes", "Learning themes", (ADMIN,)),
 )
 
 

@@ -10,10 +10,12 @@ from .reference import BankHoliday, HealthCheck, Setting
 from .review import AuditEvent, Extension, ParallelReview, Review
 from .sampling import SampleDecision, SamplerState
 from .user import ApiToken, User
+from .year import AssessmentTheme, LearningEntry, Theme, YearNarrative, YearPublication, YearSectionChoice
 
 __all__ = [
     "Absence", "Allocation", "ApiToken", "Assessment", "AuditEvent", "BankHoliday", "Base",
     "ConflictOfInterest", "Extension", "HealthCheck", "HighProfileQuery", "Notification",
     "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
     "SampleDecision", "SamplerState", "Setting", "User",
+    "AssessmentTheme", "LearningEntry", "Theme", "YearNarrative", "YearPublication", "YearSectionChoice",
 ]

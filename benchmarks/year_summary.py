@@ -83,8 +83,8 @@ def measure(database, actor_id: int, sampling_year: int, repeat: int) -> tuple[f
     for _ in range(repeat):
         n = {"q": 0}
 
-        def bump(*_a, **_k):
-            n["q"] += 1
+        def bump(*_a, _n=n, **_k):
+            _n["q"] += 1
         with database.session() as session:
             actor = session.get(User, actor_id)
             event.listen(database.engine, "before_cursor_execute", bump)

@@ -23,7 +23,7 @@ class LearningPointIn(EntryIn):
 class LearningIn(StrictSchema):
     """The whole learning part of a QA; what is left out of a list is removed."""
     version = fields.Integer(load_default=None, allow_none=True,
-                             metadata={"description": "ignored here; the assessment's version is checked by its own save"})
+                             metadata={"description": "ignored: the assessment's version is checked by its own save"})
     themes = fields.List(fields.String(), load_default=list)
     learning_points = fields.List(fields.Nested(LearningPointIn), load_default=list)
     good_practice = fields.List(fields.Nested(EntryIn), load_default=list)
@@ -66,7 +66,8 @@ class ThemesOut(Schema):
 
 
 class OutcomeIn(StrictSchema):
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES, error="must be one of: " + ", ".join(OUTCOMES)))
+    outcome = fields.String(required=True,
+                            validate=validate.OneOf(OUTCOMES, error="must be one of: " + ", ".join(OUTCOMES)))
     outcome_on = fields.Date(required=True)
     note = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=4000))
 
@@ -81,7 +82,8 @@ class NarrativeIn(StrictSchema):
 
 
 class SectionsIn(StrictSchema):
-    sections = fields.List(fields.String(), required=True, validate=validate.Length(min=1, error="choose at least one section"))
+    sections = fields.List(fields.String(), required=True,
+                           validate=validate.Length(min=1, error="choose at least one section"))
 
 
 class SummaryOut(Schema):

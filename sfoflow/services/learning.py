@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 from marshmallow import ValidationError
 from sqlalchemy import delete, func, select
@@ -21,6 +20,7 @@ from ..reports.year.sections import LEVELS as LEVEL_LABELS
 from ..reports.year.sections import OUTCOMES as OUTCOME_LABELS
 from ..schemas.learning import LearningIn, OutcomeIn, ThemeIn
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .errors import Conflict, Forbidden, NotFound, Refusal
 from .permissions import permissions
 
@@ -207,7 +207,7 @@ def record_outcome(session: Session, entry_id: int, actor: User, payload: dict) 
     entry = session.get(LearningEntry, entry_id)
     if entry is None or entry.kind != "amendment":
         raise NotFound(f"no amendment {entry_id}", refusals=[Refusal(None, "not_found", "There is no such amendment")])
-    if data["outcome_on"] > date.today():
+    if data["outcome_on"] > london_today():
         raise ValidationError({"outcome_on": ["must not be in the future"]})
     entry.outcome = data["outcome"]
     entry.outcome_on = data["outcome_on"]

@@ -101,7 +101,8 @@ def agg_key_questions(session: Session, period: Period, ctx) -> dict:
         cols.append(func.sum(case((answer == "no", 1), else_=0)))
     row = session.execute(select(*cols).select_from(Assessment).join(Review, Review.id == Assessment.review_id)
                           .where(*_qa_done(period))).one()
-    items = {item_id: {"yes": int(row[1 + 2 * i] or 0), "no": int(row[2 + 2 * i] or 0)} for i, item_id in enumerate(ids)}
+    items = {item_id: {"yes": int(row[1 + 2 * i] or 0), "no": int(row[2 + 2 * i] or 0)}
+             for i, item_id in enumerate(ids)}
     return {"key_questions": {"n": row[0], "items": items}}
 
 
@@ -154,7 +155,8 @@ def agg_learning(session: Session, period: Period, ctx) -> dict:
     points = session.execute(base.add_columns(LearningEntry.level, LearningEntry.in_action_plan, func.count())
                              .where(LearningEntry.kind == "learning_point")
                              .group_by(LearningEntry.level, LearningEntry.in_action_plan))
-    counts = dict(session.execute(base.add_columns(LearningEntry.kind, func.count()).group_by(LearningEntry.kind)).all())
+    counts = dict(session.execute(base.add_columns(LearningEntry.kind, func.count())
+                                  .group_by(LearningEntry.kind)).all())
     amendments = session.execute(base.add_columns(LearningEntry.outcome, func.count())
                                  .where(LearningEntry.kind == "amendment").group_by(LearningEntry.outcome))
 
@@ -220,7 +222,8 @@ def summary(session: Session, actor: User, period: Period, keys: tuple[str, ...]
     if keys is not None:
         unknown = [k for k in keys if k not in {s.key for s in sec.SECTIONS}]
         if unknown:
-            raise ValidationFailed(f"unknown section {unknown[0]}", fields={"sections": [f"unknown section {unknown[0]}"]})
+            message = f"unknown section {unknown[0]}"
+            raise ValidationFailed(message, fields={"sections": [message]})
     f, ctx = figures(session, period, keys)
     narratives = current_narratives(session, period.year)
     sections = sec.build(f, ctx, keys)
@@ -264,7 +267,8 @@ def _section_or_404(section_key: str) -> sec.Section:
     try:
         return sec.section(section_key)
     except KeyError:
-        raise NotFound(f"no section {section_key}", refusals=[Refusal(None, "not_found", "There is no such section")]) from None
+        raise NotFound(f"no section {section_key}",
+                       refusals=[Refusal(None, "not_found", "There is no such section")]) from None
 
 
 def save_narrative(session: Session, year: int, section_key: str, actor: User, text: str) -> dict:

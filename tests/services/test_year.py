@@ -141,8 +141,9 @@ def test_query_count_does_not_grow_with_the_reviews(session, built, database):
 
 
 def test_publish_freezes_a_numbered_version_with_nothing_identifying(session, built):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     year.save_narrative(session, 2023, "ratings", built, "Most reviews were rated Good.")
     year.choose_sections(session, 2023, built, ["ratings", "key_questions", "themes", "learning", "timeliness"])
@@ -159,7 +160,8 @@ def test_publish_freezes_a_numbered_version_with_nothing_identifying(session, bu
         assert "North East" not in output.replace("[c]", "") or output in (first.html, text, str(first.content))
     # The CSV: one row per QA'd review, North East (3 reviews) and its provider hidden.
     rows = first.csv.strip().splitlines()
-    assert rows[0] == "region,offence_category,provider,standard_1,standard_2,standard_3,standard_4,overall,sent_on_time"
+    assert rows[0] == ("region,offence_category,provider,standard_1,standard_2,standard_3,standard_4,overall,"
+                       "sent_on_time")
     assert len(rows) == 1 + 60 + 1
     assert "North East" not in first.csv and "N54" not in first.csv
     assert sum(1 for r in rows if r.startswith("[c],")) == 3

@@ -89,7 +89,8 @@ def build_year(session) -> None:
             session.add(LearningEntry(assessment_id=a.id, kind="learning_point", level="multi_agency",
                                       in_action_plan=False, text="Police and probation shared too little"))
         if i < 5:
-            session.add(LearningEntry(assessment_id=a.id, kind="good_practice", text="Ivy Leakwood praised the chronology"))
+            session.add(LearningEntry(assessment_id=a.id, kind="good_practice",
+                                      text="Ivy Leakwood praised the chronology"))
         if i == 0:
             session.add(LearningEntry(assessment_id=a.id, kind="amendment", text="Correct the dates"))
     # An earlier year: one QA'd review with the risk assessment theme (for the trend column).

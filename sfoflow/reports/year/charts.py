@@ -28,7 +28,7 @@ def render(spec: dict, fmt: str = "svg") -> bytes:
         for i, series in enumerate(spec["series"]):
             vals = [v or 0.0 for v in series["values"]]
             ax.bar(xs, vals, bottom=bottoms, label=series["name"], color=COLOURS[i % len(COLOURS)])
-            bottoms = [b + v for b, v in zip(bottoms, vals)]
+            bottoms = [b + v for b, v in zip(bottoms, vals, strict=True)]
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     elif spec["kind"] == "barh":
         vals = [v or 0.0 for v in spec["series"][0]["values"]]

@@ -83,7 +83,8 @@ CSV_HEAD = ("region", "offence_category", "provider", "standard_1", "standard_2"
             "overall", "sent_on_time")
 
 
-def anonymised_rows(rows: Iterable[Mapping], regions: Mapping[str, str], offences: Mapping[str, str]) -> list[list[str]]:
+def anonymised_rows(rows: Iterable[Mapping], regions: Mapping[str, str],
+                    offences: Mapping[str, str]) -> list[list[str]]:
     """Per-review figures with nothing identifying: no reference, dates, people or ids; a region,
     offence category or provider shared by fewer than 5 reviews is shown as "[c]"; rows sorted
     by their content so their order says nothing about when a review arrived."""

@@ -130,7 +130,8 @@ def build_timeliness(f: Mapping, ctx: SectionContext) -> dict:
         cells = suppressed_row([yes, no])
         region_rows.append([ctx.regions.get(code, code), cells[0], cells[2], share_cell(yes, yes + no)])
     head = ["On time", "Reports sent", "Share on time"]
-    tables = [{"id": "timeliness-month", "caption": "Reports sent within 15 working days, by month the review was received",
+    tables = [{"id": "timeliness-month",
+               "caption": "Reports sent within 15 working days, by month the review was received",
                "head": ["Month"] + head, "rows": month_rows},
               {"id": "timeliness-region", "caption": "Reports sent within 15 working days, by region",
                "head": ["Region"] + head, "rows": region_rows}]
@@ -251,7 +252,7 @@ def build_key_questions(f: Mapping, ctx: SectionContext) -> dict:
         small = r["share"] is not None and r["share"][1] < 5
         std_rows.append([f"Standard {r['number']}: {r['title']}",
                          "[c]" if small else (r["band"] or "No answers"),
-                         "[c]" if small else (RATING_LABELS.get(r["rating"], "Not rated") if r["rating"] else "Not rated"),
+                         "[c]" if small else RATING_LABELS.get(r["rating"] or "", "Not rated"),
                          r["rule"]])
     tables = [{"id": "key-questions", "caption": "Share of QA'd reviews answered 'yes', by key question and prompt",
                "head": ["Key question or prompt", "Answered yes or no (n)", "Yes", "Share yes", "Band"], "rows": rows},
@@ -320,7 +321,8 @@ def build_learning(f: Mapping, ctx: SectionContext) -> dict:
                {"label": "National and multi-agency learning points",
                 "value": count_cell(sum(by_level.get("national", [0, 0])) + sum(by_level.get("multi_agency", [0, 0])))},
                {"label": "Good practice to share", "value": count_cell(counts.get("good_practice", 0))},
-               {"label": "National policy or procedure issues for HMPPS", "value": count_cell(counts.get("policy_issue", 0))}]
+               {"label": "National policy or procedure issues for HMPPS",
+                "value": count_cell(counts.get("policy_issue", 0))}]
     internal = {"national_points": lf["national_points"], "good_practice": lf["good_practice"],
                 "policy_issues": lf["policy_issues"], "limit": lf["limit"]}
     return _content("learning", figures=figures, tables=tables, internal=internal, notes=[

@@ -21,6 +21,7 @@ from ..reports.year.sections import OUTCOMES as OUTCOME_LABELS
 from ..schemas.learning import LearningIn, OutcomeIn, ThemeIn
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
+from . import settings
 from .errors import Conflict, Forbidden, NotFound, Refusal
 from .permissions import permissions
 
@@ -186,6 +187,16 @@ def themes_recorded(session: Session, review: Review) -> int:
         return 0
     return session.scalar(select(func.count()).select_from(AssessmentTheme)
                           .where(AssessmentTheme.assessment_id == assessment.id)) or 0
+
+
+def learning_recorded(session: Session, review: Review, data: dict) -> list[Refusal]:
+    """The submit check: at least one theme, when the setting ``learning_themes_required`` is on."""
+    if not settings.get(session, "learning_themes_required"):
+        return []
+    if themes_recorded(session, review):
+        return []
+    return [Refusal("learning", "incomplete", "Select at least one theme in the Learning section",
+                    detail="no learning theme recorded")]
 
 
 # --- amendments: the outcome the central team records -----------------------------------------

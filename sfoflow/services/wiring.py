@@ -28,13 +28,14 @@ class LifecycleHooks:
 @cache
 def lifecycle_hooks() -> LifecycleHooks:
     # Imported here rather than at the top: these modules call apply_action, which reads this.
-    from . import allocation, assessment, notifications, sampling
+    from . import allocation, assessment, learning, notifications, sampling
 
     allocated = (allocation.set_inspector, notifications.notify_allocated_inspector)
     return LifecycleHooks(
         checks={
             "inspector_eligible": allocation.inspector_eligible,
             "assessment_complete": assessment.assessment_complete,
+            "learning_recorded": learning.learning_recorded,
         },
         effects={
             "sample": (sampling.set_route,),

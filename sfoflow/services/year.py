@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from sqlalchemy import Integer, case, extract, func, literal, select, union_all
+from sqlalchemy import Integer, String, case, cast, column, extract, func, literal, select, true, union_all
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from .. import reference
@@ -93,17 +94,26 @@ def agg_ratings(session: Session, period: Period, ctx) -> dict:
 
 
 def agg_key_questions(session: Session, period: Period, ctx) -> dict:
+    """Count each (item, answer) pair with GROUP BY over the answers' JSON, unnested by the
+    database (jsonb_each on PostgreSQL, json_each on SQLite): one query, one row per pair."""
     ids = [i.id for s in ctx.framework.standards for i in s.items() if i.is_yes_no]
-    cols = [func.count()]
-    for item_id in ids:
-        answer = Assessment.answers[(item_id, "answer")].as_string()
-        cols.append(func.sum(case((answer == "yes", 1), else_=0)))
-        cols.append(func.sum(case((answer == "no", 1), else_=0)))
-    row = session.execute(select(*cols).select_from(Assessment).join(Review, Review.id == Assessment.review_id)
-                          .where(*_qa_done(period))).one()
-    items = {item_id: {"yes": int(row[1 + 2 * i] or 0), "no": int(row[2 + 2 * i] or 0)}
-             for i, item_id in enumerate(ids)}
-    return {"key_questions": {"n": row[0], "items": items}}
+    if session.get_bind().dialect.name == "postgresql":
+        each = func.jsonb_each(cast(Assessment.answers, JSONB)).table_valued(
+            column("key", String), column("value", JSONB)).alias("answer_each")
+        answer = each.c.value["answer"].as_string()
+    else:
+        each = func.json_each(Assessment.answers).table_valued("key", "value").alias("answer_each")
+        answer = func.json_extract(each.c.value, "$.answer")
+    q = (select(each.c.key, answer, func.count()).select_from(Assessment)
+         .join(Review, Review.id == Assessment.review_id).join(each, true())
+         .where(*_qa_done(period), each.c.key.in_(ids), answer.in_(("yes", "no")))
+         .group_by(each.c.key, answer))
+    items = {item_id: {"yes": 0, "no": 0} for item_id in ids}
+    for key, value, n in session.execute(q):
+        items[key][value] = n
+    n = session.scalar(select(func.count()).select_from(Assessment).join(Review, Review.id == Assessment.review_id)
+                       .where(*_qa_done(period))) or 0
+    return {"key_questions": {"n": n, "items": items}}
 
 
 def agg_timeliness(session: Session, period: Period, ctx) -> dict:

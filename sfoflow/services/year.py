@@ -273,6 +273,17 @@ def narrative_history(session: Session, year: int, section_key: str) -> list[dic
     return [{"text": n.text, "at": n.created_at, "by": n.author_label} for n in rows]
 
 
+def narrative_histories(session: Session, year: int, per_section: int = 20) -> dict[str, list[dict]]:
+    """Every section's saved narratives, newest first (one query; a year has few edits)."""
+    out: dict[str, list[dict]] = {}
+    rows = session.scalars(select(YearNarrative).where(YearNarrative.year == year).order_by(YearNarrative.id.desc()))
+    for n in rows:
+        items = out.setdefault(n.section, [])
+        if len(items) < per_section:
+            items.append({"text": n.text, "at": n.created_at, "by": n.author_label})
+    return out
+
+
 def _section_or_404(section_key: str) -> sec.Section:
     try:
         return sec.section(section_key)

@@ -49,11 +49,12 @@ def year_page(year: int):
         period = svc.period_for(session, year, start, end)
         summary = svc.summary(session, current_user, period)
         pubs = svc.publications(session, year)
+        histories = svc.narrative_histories(session, year)
     from ..reports.year.render import chart_svgs
 
     return render_template("year/year.html", title=f"Year in review: {period.short_label}", s=summary,
                            charts=chart_svgs(summary["sections"]), pubs=pubs, year=year, period=period,
-                           can_edit=current_user.role == lc.MANAGER)
+                           can_edit=current_user.role == lc.MANAGER, histories=histories)
 
 
 @bp.get("/years/to-date")

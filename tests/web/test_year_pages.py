@@ -20,6 +20,10 @@ def test_year_page_sections_publish_and_downloads(signed_in, session):
     assert body.count("<svg role=\"img\"") == 3  # ratings, timeliness, themes: each beside its table
     assert 'id="ratings-national"' in body and "Large majority" in body
     assert "National learning from SFO/LEAK/0000" in body  # staff page: the free text, marked never published
+    post_form(client, "/years/2023", "/years/2023/narratives/ratings", {"text": "First draft."})
+    post_form(client, "/years/2023", "/years/2023/narratives/ratings", {"text": "Second draft."})
+    page = client.get("/years/2023")
+    assert 'id="history-ratings"' in page.get_data(as_text=True) and "First draft." in text(page)
     resp = post_form(client, "/years/2023", "/years/2023/sections", {"sections": ["ratings", "themes"]})
     assert resp.status_code == 302
     resp = post_form(client, "/years/2023", "/years/2023/publish", {})

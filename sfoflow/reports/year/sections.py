@@ -239,14 +239,15 @@ def build_key_questions(f: Mapping, ctx: SectionContext) -> dict:
     items = f["key_questions"]["items"]
     rows = []
     for s in ctx.framework.standards:
-        for kq in s.key_questions:
-            for item in (kq, *kq.prompts):
-                c = items.get(item.id, {"yes": 0, "no": 0})
-                answered = c["yes"] + c["no"]
-                band = _band(c["yes"], answered)
-                label = f"{kq.id} {kq.label}" if item is kq else f"{kq.id} {item.number})"
-                rows.append([label, count_cell(answered), count_cell(c["yes"]), share_cell(c["yes"], answered),
-                             band.label if band and answered >= 5 else ("[c]" if answered else "None answered")])
+        listed = [(f"{kq.id} {kq.label}" if item is kq else f"{kq.id} {item.number})", item)
+                  for kq in s.key_questions for item in (kq, *kq.prompts)]
+        listed += [(f"{s.number} {p.number})", p) for p in s.prompts]  # standards 2 and 4: prompts only
+        for label, item in listed:
+            c = items.get(item.id, {"yes": 0, "no": 0})
+            answered = c["yes"] + c["no"]
+            band = _band(c["yes"], answered)
+            rows.append([label, count_cell(answered), count_cell(c["yes"]), share_cell(c["yes"], answered),
+                         band.label if band and answered >= 5 else ("[c]" if answered else "None answered")])
     std_rows = []
     for r in national_standard_ratings(f, ctx):
         small = r["share"] is not None and r["share"][1] < 5

@@ -60,10 +60,7 @@ def year_page(year: int):
 @bp.get("/years/to-date")
 @roles_required(*svc.READERS)
 def to_date():
-    session = db_session()
-    with transaction(session):
-        h = svc.headlines(session, current_user, london_today())
-    return render_template("year/to_date.html", title="Year to date", h=h)
+    return render_template("year/to_date.html", title="Year to date")
 
 
 @bp.post("/years/<int:year>/narratives/<section>")
@@ -247,4 +244,9 @@ def learning_context(review_id: int, editable: bool) -> dict:
 def _globals():
     from ..reports.year.sections import LEVELS
 
-    return {"learning_context": learning_context, "LEARNING_LEVELS": LEVELS}
+    return {"learning_context": learning_context, "LEARNING_LEVELS": LEVELS, "year_headlines": year_headlines}
+
+
+def year_headlines() -> dict:
+    """The current year to date for templates/year/_headlines.html (the managers' dashboard)."""
+    return svc.headlines(db_session(), current_user, london_today())

@@ -71,3 +71,17 @@ def test_central_team_records_an_amendment_outcome(signed_in, session, make_user
     session.expire_all()
     assert session.get(LearningEntry, entry.id).outcome == "amended"
     assert "Amended on 1 February 2024" in text(client.get("/learning/amendments"))
+
+
+def test_year_to_date_counts_this_years_reviews_so_far(signed_in, session):
+    from sfoflow.working_days import london_today
+    from tests.support.year import add_qa
+
+    for i in range(6):
+        add_qa(session, 700 + i, received_on=london_today(), region="wales", rating="good", on_time=True)
+    session.commit()
+    client, _ = signed_in("manager")
+    words = text(client.get("/years/to-date"))
+    assert "Reviews quality assured by HMIP (n) 6" in words
+    assert "Rated Good or Outstanding overall 100%" in words
+    assert "Sent within 15 working days of receipt (against the original due date) 100%" in words

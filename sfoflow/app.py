@@ -18,6 +18,7 @@ from .api import assessments as api_assessments
 from .api import benchmarking as api_benchmarking
 from .api import hmpps_qa as api_hmpps_qa
 from .api import information as api_information
+from .api import learning as api_learning
 from .api import lifecycle as api_lifecycle
 from .api import notifications as api_notifications
 from .api import openapi as api_openapi
@@ -27,6 +28,7 @@ from .api import sampling as api_sampling
 from .api import settings as api_settings
 from .api import users as api_users
 from .api import work as api_work
+from .api import years as api_years
 from .config import Settings, from_env
 from .db import Database
 from .services.context import session_info
@@ -50,6 +52,7 @@ from .web import (
     review_edits,
     sampling,
     work,
+    year,
 )
 from .web.csrf import csrf
 from .web.navigation import NavEntry, init_navigation
@@ -62,6 +65,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     benchmarking.bp,
     admin_settings.bp, qa_information.bp,
     panels.bp, agency_response.bp,
+    year.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
@@ -71,6 +75,7 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_hmpps_qa.bp, api_benchmarking.bp,
     api_settings.bp, api_information.bp,
     api_panels.bp,
+    api_learning.bp, api_years.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.
@@ -92,6 +97,9 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("admin_settings.settings_page", "Settings", (ADMIN,)),
     NavEntry("panels.panel_list", "Learning panels", (MANAGER,)),
     NavEntry("panels.contacts", "Agency contacts", (ADMIN,)),
+    NavEntry("year.current", "Year in review", (MANAGER, CENTRAL_TEAM, ADMIN)),
+    NavEntry("year.amendments", "Amendments", (CENTRAL_TEAM,)),
+    NavEntry("year.themes", "Learning themes", (ADMIN,)),
 )
 
 

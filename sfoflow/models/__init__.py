@@ -8,11 +8,12 @@ from .base import Base
 from .benchmarking import BenchmarkExercise, BenchmarkRater, BenchmarkRating, BenchmarkReview
 from .hmpps_qa import HmppsQa
 from .notifications import Notification, OutboxMessage
-from .reference import BankHoliday, HealthCheck, Setting, SettingChange
 from .panels import AgencyContact, Panel, PanelAction, PanelCase, PanelInvite, PartnershipEvent, ReviewAgency
+from .reference import BankHoliday, HealthCheck, Setting, SettingChange
 from .review import AuditEvent, Extension, ParallelReview, Review
 from .sampling import OffenceSamplerState, SampleDecision, SamplerState
 from .user import ApiToken, User
+from .year import AssessmentTheme, LearningEntry, Theme, YearNarrative, YearPublication, YearSectionChoice
 
 __all__ = [
     "Absence", "Allocation", "ApiToken", "Assessment", "AuditEvent", "BankHoliday", "Base",
@@ -21,5 +22,6 @@ __all__ = [
     "SampleDecision", "SamplerState", "Setting", "User",
     "BenchmarkExercise", "BenchmarkRater", "BenchmarkRating", "BenchmarkReview", "HmppsQa",
     "OffenceSamplerState", "SettingChange",
+    "AssessmentTheme", "LearningEntry", "Theme", "YearNarrative", "YearPublication", "YearSectionChoice",
 ]
 __all__ += ["AgencyContact", "Panel", "PanelAction", "PanelCase", "PanelInvite", "PartnershipEvent", "ReviewAgency"]

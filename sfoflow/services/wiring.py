@@ -28,7 +28,7 @@ class LifecycleHooks:
 @cache
 def lifecycle_hooks() -> LifecycleHooks:
     # Imported here rather than at the top: these modules call apply_action, which reads this.
-    from . import allocation, assessment, hmpps_qa, notifications, sampling
+    from . import allocation, assessment, hmpps_qa, learning, notifications, sampling
 
     allocated = (allocation.set_inspector, notifications.notify_allocated_inspector)
     return LifecycleHooks(
@@ -37,6 +37,7 @@ def lifecycle_hooks() -> LifecycleHooks:
             "assessment_complete": assessment.assessment_complete,
             "hmpps_officer_eligible": hmpps_qa.officer_eligible,
             "hmpps_qa_not_started": hmpps_qa.not_started,
+            "learning_recorded": learning.learning_recorded,
         },
         effects={
             "sample": (sampling.set_route,),

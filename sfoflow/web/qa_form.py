@@ -22,6 +22,7 @@ from ..services.permissions import permissions
 from ..services.views import review_view
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
+from . import year as year_pages
 from .auth import roles_required
 from .display import LONDON, london_time
 from .forms import STALE, FormErrors, add_refusals
@@ -224,6 +225,7 @@ def save(review_id: int):
         with transaction(session):
             assessment = svc.save_draft(session, reviews.get_visible(session, review_id, current_user),
                                         current_user, payload)
+            year_pages.save_learning_from_form(session, review_id, request.form)  # the learning part
     except ValidationError as exc:
         return render_form(review_id, errors=schema_errors(framework, exc), values=values, status=422,
                            version=_int(payload["version"]))

@@ -104,7 +104,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     _a("start", "Start QA", [ALLOCATED], [IN_QA], [INSPECTOR], owner_only=True),
     # Without sign-off, submit sends the report: the target is chosen by the setting.
     _a("submit", "Submit", [IN_QA], [AWAITING_SIGN_OFF, FEEDBACK_SENT], [INSPECTOR],
-       owner_only=True, checks=("assessment_complete",), choose_by="sign_off"),
+       owner_only=True, checks=("assessment_complete", "learning_recorded"), choose_by="sign_off"),
     _a("return", "Return to inspector", [AWAITING_SIGN_OFF], [IN_QA], [MANAGER], requires=("reason",)),
     _a("approve", "Approve and send", [AWAITING_SIGN_OFF], [FEEDBACK_SENT], [MANAGER],
        checks=("assessment_complete",)),

@@ -457,3 +457,59 @@ ENTRIES[("GET", "/api/v1/panel-figures/<int:year>")] = Entry(
     "/api/v1/panel-figures/2023", expect(central_team=403, inspector=403, manager=200, admin=200))
 ENTRIES[("DELETE", "/api/v1/panels/<int:panel_id>/cases/<int:case_id>")] = Entry(
     "/api/v1/panels/{panel}/cases/{panel_case}", PANEL_MANAGERS, setup=_panel(invite=True))
+# --- learning on a QA and the year in review (issue 9) --------------------------------------------
+
+def _amendment(session, world):
+    from sfoflow.models.year import LearningEntry
+
+    _qa_started(session, world)
+    from sfoflow.models.assessment import Assessment
+    assessment = session.query(Assessment).filter_by(review_id=world["review"]).one()
+    entry = LearningEntry(assessment_id=assessment.id, kind="amendment", text="Correct the chronology")
+    session.add(entry)
+    session.commit()
+    return {"entry": entry.id}
+
+
+_PUB_YEARS = iter(range(2040, 2100))
+
+
+def _publication(session, world):
+    from sfoflow.models.year import YearPublication
+
+    pub_year = next(_PUB_YEARS)
+    session.add(YearPublication(year=pub_year, number=1, publisher_label="m", sections=["ratings"], content={},
+                                html="<p>x</p>", pdf=b"%PDF-1.4", csv="region\r\n"))
+    session.commit()
+    return {"pub_year": pub_year}
+
+
+YEAR_READERS = expect(central_team=200, inspector=403, manager=200, admin=200)
+MANAGER_ONLY = expect(central_team=403, inspector=403, manager=200, admin=403)
+ENTRIES[("GET", "/api/v1/themes")] = Entry("/api/v1/themes", EVERYONE_SIGNED_IN)
+ENTRIES[("POST", "/api/v1/themes")] = Entry(
+    "/api/v1/themes", expect(central_team=403, inspector=403, manager=403, admin=201),
+    json=lambda w: {"label": f"Theme for {w['caller']}"})
+ENTRIES[("POST", "/api/v1/themes/<key>/retire")] = Entry(
+    "/api/v1/themes/diversity/retire", expect(central_team=403, inspector=403, manager=403, admin=200))
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/learning")] = Entry(
+    "/api/v1/reviews/{review}/learning", QA_READERS, setup=_qa_started)
+ENTRIES[("PUT", "/api/v1/reviews/<int:review_id>/learning")] = Entry(
+    "/api/v1/reviews/{review}/learning", expect(central_team=403, inspector=404, manager=403, admin=403),
+    json={"themes": ["mappa"]}, setup=_qa_started)
+ENTRIES[("POST", "/api/v1/amendments/<int:entry_id>/outcome")] = Entry(
+    "/api/v1/amendments/{entry}/outcome", expect(central_team=200, inspector=403, manager=403, admin=403),
+    json={"outcome": "amended", "outcome_on": "2023-06-01"}, setup=_amendment)
+ENTRIES[("GET", "/api/v1/years/<int:year>/summary")] = Entry("/api/v1/years/2023/summary", YEAR_READERS)
+ENTRIES[("PUT", "/api/v1/years/<int:year>/narratives/<section>")] = Entry(
+    "/api/v1/years/2023/narratives/ratings", MANAGER_ONLY, json={"text": "Most reviews were Good."})
+ENTRIES[("PUT", "/api/v1/years/<int:year>/sections")] = Entry(
+    "/api/v1/years/2023/sections", MANAGER_ONLY, json={"sections": ["ratings", "themes"]})
+ENTRIES[("POST", "/api/v1/years/<int:year>/publications")] = Entry(
+    "/api/v1/years/2023/publications", expect(central_team=403, inspector=403, manager=201, admin=403))
+ENTRIES[("GET", "/api/v1/years/<int:year>/publications")] = Entry("/api/v1/years/2023/publications",
+                                                                   EVERYONE_SIGNED_IN)
+ENTRIES[("GET", "/api/v1/years/<int:year>/publications/<int:number>.pdf")] = Entry(
+    "/api/v1/years/{pub_year}/publications/1.pdf", EVERYONE_SIGNED_IN, setup=_publication)
+ENTRIES[("GET", "/api/v1/years/<int:year>/publications/<int:number>.csv")] = Entry(
+    "/api/v1/years/{pub_year}/publications/1.csv", EVERYONE_SIGNED_IN, setup=_publication)

@@ -181,6 +181,19 @@ def save(session: Session, review: Review, actor: User, payload: dict) -> dict:
     return view_of(session, assessment)
 
 
+def themes_for_reviews(session: Session, review_ids: list[int]) -> dict[int, list[str]]:
+    """The themes recorded on each of these reviews' QAs, by name (the learning panels'
+    candidates show them and filter on them)."""
+    rows = session.execute(select(Assessment.review_id, Theme.label)
+                           .join(AssessmentTheme, AssessmentTheme.assessment_id == Assessment.id)
+                           .join(Theme, Theme.id == AssessmentTheme.theme_id)
+                           .where(Assessment.review_id.in_(review_ids)).order_by(Theme.position, Theme.label))
+    out: dict[int, list[str]] = {}
+    for review_id, label in rows:
+        out.setdefault(review_id, []).append(label)
+    return out
+
+
 def themes_recorded(session: Session, review: Review) -> int:
     assessment = _assessment(session, review)
     if assessment is None:

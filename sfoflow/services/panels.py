@@ -49,14 +49,10 @@ QA_DONE_STATES = (lc.AWAITING_SIGN_OFF, lc.FEEDBACK_SENT)
 INVOLVEMENT = {"confirmed": "Involvement confirmed", "not_confirmed": "Involvement not confirmed"}
 
 
-def _themes_none(session: Session, review_ids: list[int]) -> dict[int, list[str]]:
-    return {}
-
-
-# THE HOOK FOR THEMES (issue 9): a function (session, review ids) -> {review id: [theme, ...]}.
-# The candidates page shows each case's themes and filters on ?theme= once this returns any.
-# Replace this one line with issue 9's function at merge (e.g. ``themes.for_reviews``).
-THEMES_FOR_REVIEWS = _themes_none
+def themes_for_reviews(session: Session, review_ids: list[int]) -> dict[int, list[str]]:
+    """The themes the QA recorded on each candidate (the year in review's learning themes)."""
+    from . import learning
+    return learning.themes_for_reviews(session, review_ids)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -112,7 +108,7 @@ def candidates(session: Session, *, region: str | None = None, year: int | None 
         for ra in session.scalars(select(ReviewAgency).where(ReviewAgency.review_id.in_(ids[start:start + 500]))
                                   .order_by(ReviewAgency.id)):
             recorded.setdefault(ra.review_id, []).append(ra)
-    themes = THEMES_FOR_REVIEWS(session, ids) if ids else {}
+    themes = themes_for_reviews(session, ids) if ids else {}
     out = []
     for review, answers in rows:
         found = recorded.get(review.id, [])
@@ -622,10 +618,15 @@ def action_view(a: PanelAction) -> dict:
 # --- the year's figures (for the annual summary) -----------------------------------------------
 
 def year_figures(session: Session, year: int) -> dict:
-    """Plain data for the annual summary: panels held in the calendar ``year`` (by the panel's
+    """Plain data for the calendar ``year`` (by the panel's date): see ``figures_between``."""
+    return dict(figures_between(session, date(year, 1, 1), date(year, 12, 31)), year=year)
+
+
+def figures_between(session: Session, first: date, last: date) -> dict:
+    """Plain data for the annual summary: panels held from ``first`` to ``last`` (by the panel's
     date), the agencies invited to and attending them, and their actions open and closed."""
-    held = list(session.scalars(select(Panel).where(Panel.status == HELD,
-                                                    extract("year", Panel.held_on) == year)
+    held = list(session.scalars(select(Panel).where(Panel.status == HELD, Panel.held_on >= first,
+                                                    Panel.held_on <= last)
                                 .options(selectinload(Panel.invites), selectinload(Panel.actions),
                                          selectinload(Panel.cases))))
     invited: dict[str, int] = {}
@@ -637,7 +638,6 @@ def year_figures(session: Session, year: int) -> dict:
             attended[code] = attended.get(code, 0) + 1
     actions = [a for p in held for a in p.actions]
     return {
-        "year": year,
         "panels_held": len(held),
         "cases_discussed": sum(len(p.cases) for p in held),
         "agencies": [{"agency": code, "name": agencies.agency_name(code), "panels_invited": invited.get(code, 0),

@@ -187,6 +187,16 @@ def agg_learning(session: Session, period: Period, ctx) -> dict:
         "limit": LISTED}}
 
 
+def agg_bodies(session: Session, period: Period, ctx) -> dict:
+    from . import benchmarking
+    return {"bodies": benchmarking.year_figures(session, period.year)}
+
+
+def agg_panels(session: Session, period: Period, ctx) -> dict:
+    from . import panels
+    return {"panels": panels.figures_between(session, period.start, period.end)}
+
+
 AGGREGATES: dict[str, Callable[[Session, Period, sec.SectionContext], Mapping]] = {
     "intake": agg_intake,
     "ratings": agg_ratings,
@@ -194,6 +204,8 @@ AGGREGATES: dict[str, Callable[[Session, Period, sec.SectionContext], Mapping]] 
     "timeliness": agg_timeliness,
     "themes": agg_themes,
     "learning": agg_learning,
+    "bodies": agg_bodies,
+    "panels": agg_panels,
 }
 
 

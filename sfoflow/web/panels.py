@@ -10,7 +10,7 @@ from .. import db_session
 from ..db import transaction
 from ..http.downloads import file_response
 from ..schemas import panels as s
-from ..services import agencies, panels, reviews
+from ..services import agencies, learning, panels, reviews
 from ..services.errors import NotFound, ServiceError, flatten_messages
 from ..workflows import lifecycle as lc
 from .auth import roles_required
@@ -135,7 +135,8 @@ def _candidates_page(errors: FormErrors | None = None, status: int = 200):
         f = {}
     items = panels.candidates(db_session(), **f)
     return render_template("panels/candidates.html", title="Panel candidates", items=items, f=raw,
-                           themes_available=panels.THEMES_FOR_REVIEWS is not panels._themes_none,
+                           themes_available=True,
+                           theme_options=[t.label for t in learning.all_themes(db_session(), include_retired=True)],
                            errors=errors or FormErrors(), form=request.form if errors else {},
                            chosen=request.form.getlist("review_id") if errors else []), status
 

@@ -12,7 +12,7 @@ def test_summary_json_has_the_sections_and_a_bad_period_is_a_clear_4xx(api, sess
     client, _ = api("manager")
     body = client.get("/api/v1/years/2023/summary").json
     assert [s["key"] for s in body["sections"]] == ["intake", "timeliness", "ratings", "key_questions", "themes",
-                                                    "learning"]
+                                                    "learning", "bodies", "panels"]
     assert body["period"]["label"] == "April 2023 to March 2024"
     resp = client.get("/api/v1/years/2023/summary?from=2023-13-01")
     assert resp.status_code == 422 and "from" in resp.get_data(as_text=True)

@@ -123,7 +123,8 @@ def test_a_drawn_exercise_is_reproducible(session, world):
 
 def _report(session, review, std, overall, sent):
     """A sent report with these ratings (only the fields the year's figures read)."""
-    a = Assessment(review_id=review.id, framework_version="v1", answers={}, ratings=std, feedback={})
+    a = Assessment(review_id=review.id, framework_version="v1", answers={}, ratings=std, feedback={},
+                   overall_rating=overall)
     session.add(a)
     session.flush()
     session.add(QaReport(review_id=review.id, assessment_id=a.id, framework_version="v1",

@@ -109,10 +109,20 @@ def test_candidates_are_qad_reviews_with_several_agencies_or_a_partnership_no(se
     assert panels.candidates(session, year=2022) == []
 
 
-def test_themes_come_from_the_hook_when_issue_9_provides_it(session, world, monkeypatch):
-    monkeypatch.setattr(panels, "THEMES_FOR_REVIEWS",
-                        lambda s, ids: {world["cases"][0].id: ["Information sharing"]})
-    assert [c["reference"] for c in panels.candidates(session, theme="Information sharing")] == ["SFO/P/0001"]
+def test_candidates_show_and_filter_on_the_themes_their_qa_recorded(session, world):
+    from sqlalchemy import select
+
+    from sfoflow.models import Assessment, AssessmentTheme, Theme
+    from sfoflow.services import learning
+
+    learning.ensure_themes(session)
+    mappa = session.scalar(select(Theme).where(Theme.key == "mappa"))
+    assessment = session.scalar(select(Assessment).where(Assessment.review_id == world["cases"][0].id))
+    session.add(AssessmentTheme(assessment_id=assessment.id, theme_id=mappa.id))
+    session.flush()
+    by_ref = {c["reference"]: c for c in panels.candidates(session)}
+    assert by_ref["SFO/P/0001"]["themes"] == [mappa.label] and by_ref["SFO/P/0002"]["themes"] == []
+    assert [c["reference"] for c in panels.candidates(session, theme=mappa.label)] == ["SFO/P/0001"]
 
 
 def test_contacts_are_suggested_from_the_agencies_recorded_and_the_region(session, world):

@@ -344,7 +344,17 @@ SECTIONS: tuple[Section, ...] = (
             "How often each theme occurred, by region, against earlier years."),
     Section("learning", "Learning and good practice", ("learning",), build_learning,
             "Learning points by level, good practice, policy issues and suggested amendments."),
+    Section("bodies", "HMIP and HMPPS side by side", ("bodies",), lambda f, ctx: _partners().build_bodies(f, ctx),
+            "The ratings each body gave, and reviews rated by both in benchmarking exercises."),
+    Section("panels", "Multi-agency learning panels", ("panels",), lambda f, ctx: _partners().build_panels(f, ctx),
+            "Panels held, the agencies that took part and the actions agreed."),
 )
+
+
+def _partners():
+    # partners.py builds on this module's helpers, so it is imported when a section is built.
+    from . import partners
+    return partners
 
 
 def section(key: str) -> Section:

@@ -238,13 +238,17 @@ def export(session: Session, year: int) -> list[dict]:
 def balance(session: Session, year: int) -> dict:
     """Intake, selected, expected and difference by region and offence, with warnings; and the
     purposive additions listed on their own."""
-    rows = session.execute(
-        select(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k,
-               SampleDecision.selected, SampleDecision.purposive)
-        .where(SampleDecision.sampling_year == year)
-    ).all()
-    result = balance_core.compute((balance_core.DecisionRow(*r) for r in rows),
-                                  regions=list(reference.regions()), offences=list(reference.offence_categories()))
+    # Counted in SQL: one row per region, offence and rate, however many decisions the year holds.
+    groups = [balance_core.DecisionCount(region, offence, k, intake, selected, purposive)
+              for region, offence, k, intake, selected, purposive in session.execute(
+                  select(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k,
+                         func.count().filter(SampleDecision.k.is_not(None)),
+                         func.count().filter(and_(SampleDecision.k.is_not(None), SampleDecision.selected.is_(True))),
+                         func.count().filter(SampleDecision.purposive.is_(True)))
+                  .where(SampleDecision.sampling_year == year)
+                  .group_by(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k))]
+    result = balance_core.compute_from_counts(groups, regions=list(reference.regions()),
+                                              offences=list(reference.offence_categories()))
 
     def named(line, name_of):
         return {**line.as_dict(), "name": name_of(line.code)}
@@ -256,7 +260,7 @@ def balance(session: Session, year: int) -> dict:
         .options(selectinload(SampleDecision.purposive_by))
         .order_by(SampleDecision.purposive_at, SampleDecision.id)
     ).all()
-    ks = sorted({r.k for r in rows if r.k is not None})
+    ks = sorted({g.k for g in groups if g.k is not None})
     return {
         "sampling_year": year,
         "from": year_start(session, year),

@@ -5,6 +5,7 @@ Each feature keeps its tables in its own module; a new module is added to this l
 from .allocation import Absence, Allocation, ConflictOfInterest
 from .assessment import Assessment, HighProfileQuery, NotificationAttachment, QaReport
 from .base import Base
+from .imports import ImportJob
 from .notifications import Notification, OutboxMessage
 from .reference import BankHoliday, HealthCheck, Setting
 from .review import AuditEvent, Extension, ParallelReview, Review
@@ -14,6 +15,7 @@ from .user import ApiToken, User
 __all__ = [
     "Absence", "Allocation", "ApiToken", "Assessment", "AuditEvent", "BankHoliday", "Base",
     "ConflictOfInterest", "Extension", "HealthCheck", "HighProfileQuery", "Notification",
+    "ImportJob",
     "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
     "SampleDecision", "SamplerState", "Setting", "User",
 ]

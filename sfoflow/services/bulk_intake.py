@@ -18,6 +18,7 @@ batch's locks last only until the caller commits it, so intake by others waits a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -34,6 +35,11 @@ from .calendar import get_calendar
 from .errors import Conflict
 from .lifecycle import _refusal
 from .wiring import lifecycle_hooks
+
+class Registered(NamedTuple):
+    id: int
+    reference: str
+
 
 # Rows written per batch (and per lock): about a tenth of a second on PostgreSQL.
 BATCH = 500
@@ -69,7 +75,7 @@ def _sample_to_state(route_state: str, ctx: IntakeContext) -> str:
 
 
 def register_many(session: Session, rows: list[dict], actor: User | None,
-                  ctx: IntakeContext | None = None) -> list[tuple[int, str]]:
+                  ctx: IntakeContext | None = None) -> list[Registered]:
     """Register validated rows (``schemas.reviews.ReviewCreate``) in order; returns (id, reference)
     for each. The caller commits. Refuses, writing nothing, if a reference is already registered."""
     if not rows:
@@ -81,7 +87,7 @@ def register_many(session: Session, rows: list[dict], actor: User | None,
         out = []
         for data in rows:
             review = register(session, data, actor, ctx.calendar)
-            out.append((review.id, review.reference))
+            out.append(Registered(review.id, review.reference))
         return out
     references = [r["reference"] for r in rows]
     taken = session.scalars(select(Review.reference).where(Review.reference.in_(references))).all()
@@ -155,4 +161,4 @@ def register_many(session: Session, rows: list[dict], actor: User | None,
         if key in current:
             state.arrivals, state.run_has_selection = current[key].arrivals, current[key].run_has_selection
     session.flush()
-    return list(zip(ids, [r["reference"] for r in rows], strict=True))
+    return [Registered(rid, r["reference"]) for rid, r in zip(ids, rows, strict=True)]

@@ -282,3 +282,15 @@ def _attachment(session, world):
 ENTRIES[("GET", "/api/v1/outbox/attachments/<int:attachment_id>")] = Entry(
     "/api/v1/outbox/attachments/{attachment}", expect(central_team=403, inspector=403, manager=403, admin=200),
     setup=_attachment)
+
+
+def _import_job(session, world):
+    from sfoflow.services import import_jobs
+
+    job = import_jobs.create(session, CSV, "reviews.csv", None)
+    session.commit()
+    return {"job": job.id}
+
+
+ENTRIES[("GET", "/api/v1/imports/<int:job_id>")] = Entry(
+    "/api/v1/imports/{job}", expect(central_team=200, inspector=403, manager=403, admin=403), setup=_import_job)

@@ -18,6 +18,7 @@ batch's locks last only until the caller commits it, so intake by others waits a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import insert, select
@@ -74,6 +75,11 @@ def _sample_to_state(route_state: str, ctx: IntakeContext) -> str:
     return decision.to_state
 
 
+def _insert_many(session: Session, model, rows: list[dict]) -> None:
+    table = model.__table__
+    session.execute(insert(table).returning(table.c.id), rows).all()
+
+
 def register_many(session: Session, rows: list[dict], actor: User | None,
                   ctx: IntakeContext | None = None) -> list[Registered]:
     """Register validated rows (``schemas.reviews.ReviewCreate``) in order; returns (id, reference)
@@ -99,7 +105,9 @@ def register_many(session: Session, rows: list[dict], actor: User | None,
     years = [sampling_year_of(r["received_on"], ctx.start_month) for r in rows]
 
     # The sample: lock this batch's region-years in one fixed order, then decide in file order.
-    sampling.lock_for_intake(session, [(r["region"], r["received_on"]) for r in rows])
+    # (a day inside each sampling year stands for all of that year's rows: a few lookups, not one a row)
+    sampling.lock_for_intake(session, sorted({(r["region"], date(y, ctx.start_month, 1))
+                                              for r, y in zip(rows, years, strict=True)}))
     states = {(s.region, s.sampling_year): s for s in session.scalars(
         select(sampling.SamplerState).where(
             sampling.SamplerState.region.in_({r["region"] for r in rows}),
@@ -128,13 +136,15 @@ def register_many(session: Session, rows: list[dict], actor: User | None,
             # a review registered alone is written, then sampled: two versions
             "version": 2, "created_at": now, "updated_at": now, "created_by_id": actor.id if actor else None,
         })
+    # Core inserts with RETURNING: the driver sends a few multi-row INSERTs, not one a row.
+    table = Review.__table__
     ids = [row.id for row in session.execute(
-        insert(Review).returning(Review.id, sort_by_parameter_order=True), review_rows)]
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), review_rows)]
 
     parallel = [{"review_id": rid, "type": p["type"], "status": p["status"], "notes": p.get("notes")}
                 for rid, data in zip(ids, rows, strict=True) for p in data.get("parallel_reviews") or []]
     if parallel:
-        session.execute(insert(ParallelReview), parallel)
+        _insert_many(session, ParallelReview, parallel)
     label = actor.email if actor else "system"
     events, sample_rows = [], []
     for rid, data, year, decision, row in zip(ids, rows, years, decisions, review_rows, strict=True):
@@ -155,8 +165,8 @@ def register_many(session: Session, rows: list[dict], actor: User | None,
             "run_number": decision.run_number, "run_position": decision.run_position, "uniform": decision.uniform,
             "threshold": decision.threshold, "selected": decision.selected,
             "algorithm_version": decision.algorithm_version, "decided_at": now, "purposive": False})
-    session.execute(insert(AuditEvent), events)
-    session.execute(insert(SampleDecision), sample_rows)
+    _insert_many(session, AuditEvent, events)
+    _insert_many(session, SampleDecision, sample_rows)
     for key, state in states.items():
         if key in current:
             state.arrivals, state.run_has_selection = current[key].arrivals, current[key].run_has_selection

@@ -131,7 +131,7 @@ def write_batch(session: Session, job_id: int, rows: list[dict], actor: User | N
 def finish(session: Session, job_id: int) -> None:
     job = session.get(ImportJob, job_id)
     job.status = "done"
-    job.message = f"Imported {job.rows_written} review{'s' if job.rows_written != 1 else ''}"
+    job.message = f"Imported {job.rows_written:,} review{'s' if job.rows_written != 1 else ''}"
     job.finished_at = utcnow()
     job.content = ""  # the reviews are the record now; the file need not be kept
 

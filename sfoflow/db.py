@@ -107,8 +107,10 @@ def _migration_script():
 @functools.lru_cache(maxsize=8)
 def _reached(current: frozenset[str]) -> frozenset[str] | None:
     script, _heads = _migration_script()
+    if not current:
+        return frozenset()
     try:
-        return frozenset(r.revision for r in script.iterate_revisions(tuple(current), "base")) if current else frozenset()
+        return frozenset(r.revision for r in script.iterate_revisions(tuple(current), "base"))
     except Exception:  # a revision this code does not know
         return None
 

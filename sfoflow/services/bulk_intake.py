@@ -37,6 +37,7 @@ from .errors import Conflict
 from .lifecycle import _refusal
 from .wiring import lifecycle_hooks
 
+
 class Registered(NamedTuple):
     id: int
     reference: str

@@ -64,7 +64,7 @@ def test_bulk_import_writes_what_registering_one_at_a_time_writes(keyed):
         by_region[REGIONS[i % 4]].append(f"SFO/B/{i:05d}")
     decisions = {d.review_id: d for d in keyed.scalars(select(SampleDecision))}
     reviews_ = {r.reference: r for r in keyed.scalars(select(Review))}
-    for region, refs in by_region.items():
+    for refs in by_region.values():
         expected = _expected_selection(refs)
         for order, ref in enumerate(refs, start=1):
             review = reviews_[ref]

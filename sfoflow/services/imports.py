@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 
@@ -44,13 +45,17 @@ def _lookup(table: dict[str, dict], *extra: str) -> dict[str, str]:
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
+@functools.cache
+def _lookups() -> tuple[dict[str, str], dict[str, str]]:
+    return _lookup(reference.regions(), "provider_code"), _lookup(reference.offence_categories())
+
+
 def _as_typed(item: dict) -> None:
     """Turn what people type into what the schema takes: a region by code, provider code (N07) or
     name (North West, any case); an offence category by code or name (Homicide); a date as
     2023-04-29 or 29/04/2023 (day first, as written in England). Anything else is left for the
     schema to refuse with its usual message."""
-    for field, table in (("region", _lookup(reference.regions(), "provider_code")),
-                         ("offence_category", _lookup(reference.offence_categories()))):
+    for field, table in zip(("region", "offence_category"), _lookups(), strict=True):
         value = item.get(field)
         if value is not None:
             item[field] = table.get(" ".join(value.lower().split()), value)

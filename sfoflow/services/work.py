@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, func, literal_column, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from .. import reference
@@ -257,18 +257,24 @@ def timeliness(session: Session, first: date, last: date, today: date | None = N
     empty = lambda: {"on_time": 0, "late": 0, "open_late": 0, "not_yet_due": 0}  # noqa: E731
     by_month, by_region, overall = defaultdict(empty), defaultdict(empty), empty()
     if first <= last:
-        days = _cutoffs(first, last)
+        if session.get_bind().dialect.name == "postgresql":  # month and cutoff from the row itself
+            month = func.to_char(Review.original_due_on, "YYYY-MM")
+            cutoff = literal_column("timezone('Europe/London', (reviews.original_due_on + 1)::timestamp)")
+            query = select(Review.region, month)
+        else:  # SQLite has no time zones: a table of the range's days, each with its cutoff
+            days = _cutoffs(first, last)
+            month, cutoff = days.c.month, days.c.cutoff
+            query = select(Review.region, month).join(days, days.c.day == Review.original_due_on)
         sent = and_(Review.state == lc.FEEDBACK_SENT, Review.sent_at.is_not(None))
         rows = session.execute(
-            select(Review.region, days.c.month,
-                   func.count().filter(and_(sent, Review.sent_at < days.c.cutoff)),
-                   func.count().filter(and_(sent, Review.sent_at >= days.c.cutoff)),
-                   func.count().filter(and_(~sent, Review.original_due_on < today)),
-                   func.count().filter(and_(~sent, Review.original_due_on >= today)))
-            .join(days, days.c.day == Review.original_due_on)
+            query.add_columns(
+                func.count().filter(and_(sent, Review.sent_at < cutoff)),
+                func.count().filter(and_(sent, Review.sent_at >= cutoff)),
+                func.count().filter(and_(~sent, Review.original_due_on < today)),
+                func.count().filter(and_(~sent, Review.original_due_on >= today)))
             .where(Review.state.in_(OPEN_QA + (lc.FEEDBACK_SENT,)),
                    Review.original_due_on >= first, Review.original_due_on <= last)
-            .group_by(Review.region, days.c.month)).all()
+            .group_by(Review.region, month)).all()
         for region, month, *numbers in rows:
             for bucket in (by_month[month], by_region[region], overall):
                 for outcome, n in zip(("on_time", "late", "open_late", "not_yet_due"), numbers, strict=True):

@@ -47,13 +47,14 @@ def wants_background(text: str) -> bool:
     return count_rows(text) > BACKGROUND_FROM_ROWS
 
 
-def create(session: Session, text: str, filename: str, actor: User | None) -> ImportJob:
-    """Store the file as a job and send the task after commit. The caller commits."""
+def create(session: Session, text: str, filename: str, actor: User | None, *, send: bool = True) -> ImportJob:
+    """Store the file as a job and (``send``) send the task after commit. The caller commits."""
     job = ImportJob(status="queued", filename=(filename or "")[:255], content=text, total_rows=count_rows(text),
                     rows_checked=0, rows_written=0, created_by_id=actor.id if actor else None)
     session.add(job)
     session.flush()
-    after_commit(session, dispatcher_of(session).send, [(TASK, (job.id,))])
+    if send:
+        after_commit(session, dispatcher_of(session).send, [(TASK, (job.id,))])
     return job
 
 
@@ -116,6 +117,7 @@ def checked(session: Session, job_id: int, n_rows: int, errors: list[dict]) -> N
         job.errors = errors[:MAX_ERRORS_KEPT]
         job.message = f"Import refused: {len(errors)} problem{'s' if len(errors) != 1 else ''}; nothing was imported"
         job.finished_at = utcnow()
+        job.content = ""  # the problems are the record; the file is the sender's to correct
     else:
         job.status = "writing"
 

@@ -202,3 +202,23 @@ def test_the_worker_runs_an_import_sent_by_the_api(client, session, celery_worke
             break
         time.sleep(0.2)
     assert (status["status"], status["rows_written"]) == ("done", 20)
+
+
+def test_the_command_imports_a_large_file_in_batches(test_env, tmp_path, session):
+    from click.testing import CliRunner
+
+    from sfoflow.cli import cli
+
+    path = tmp_path / "big.csv"
+    path.write_text(_file(600), encoding="utf-8")
+    result = CliRunner(env=test_env).invoke(cli, ["import", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "imported 600 review(s)" in result.stdout
+    assert session.scalar(select(func.count()).select_from(Review)) == 600
+    bad = tmp_path / "bad.csv"
+    bad.write_text(_file(600, prefix="SFO/C").replace("SFO/C/00003,yorkshire_humber,homicide",
+                                                      "SFO/C/00003,yorkshire_humber,burglary"), encoding="utf-8")
+    result = CliRunner(env=test_env).invoke(cli, ["import", str(bad)], catch_exceptions=False)
+    assert result.exit_code == 1 and "nothing was imported" in result.stderr
+    assert "row 5, offence_category:" in result.stderr
+    assert session.scalar(select(func.count()).select_from(Review)) == 600

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, func, literal_column, select, tuple_
+from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import reference
@@ -152,22 +152,16 @@ def open_qa(session: Session, f: dict, today: date | None = None, *, per_page: i
 
 
 def open_qa_all(session: Session, f: dict, today: date | None = None, batch: int = 1000):
-    """Every open QA matching ``f`` in (due date, id) order, read a batch at a time by key (for
-    the CSV download, streamed): memory stays flat however many there are."""
+    """Every open QA matching ``f`` in (due date, id) order, for the CSV download (streamed): one
+    query, read ``batch`` rows at a time through a server-side cursor, so memory stays flat
+    however many there are."""
     today = today or london_today()
     calendar = get_calendar(session)
     where = _conditions(f, today, calendar)
-    after = None
-    while True:
-        query = _rows_query(where)
-        if after is not None:
-            query = query.where(tuple_(Review.due_on, Review.id) > tuple_(*after))
-        rows = session.execute(query.order_by(Review.due_on, Review.id).limit(batch)).all()
-        for r in rows:
-            yield _row(_Row(r), calendar, today)
-        if len(rows) < batch:
-            return
-        after = (rows[-1].due_on, rows[-1].id)
+    result = session.execute(_rows_query(where).order_by(Review.due_on, Review.id)
+                             .execution_options(stream_results=True, yield_per=batch))
+    for r in result:
+        yield _row(_Row(r), calendar, today)
 
 
 CSV_COLUMNS = ("reference", "region", "inspector", "state", "received_on", "due_on", "original_due_on",

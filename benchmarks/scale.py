@@ -198,15 +198,21 @@ def _register_singly(url, actor_id, regions, day, done, results) -> None:
     waits, n = [], 0
     with database.session() as s:
         who = s.get(users.User, actor_id)
-        results.put("ready")
-        while not done.is_set():
+
+        def one() -> float:
+            nonlocal n
             n += 1
             began = time.perf_counter()
             with transaction(s):
                 reviews.register(s, {"reference": f"ONE/{n:05d}", "region": regions[n % len(regions)],
                                      "offence_category": "homicide", "received_on": day,
                                      "local_team_email": "a@example.org", "parallel_reviews": []}, who)
-            waits.append(time.perf_counter() - began)
+            return time.perf_counter() - began
+
+        one()  # the process's first registration pays for loading: not counted
+        results.put("ready")
+        while not done.is_set():
+            waits.append(one())
             time.sleep(0.05)
     results.put(waits)
 
@@ -264,7 +270,7 @@ def import_(args) -> None:
     with database.session() as session:
         rows = session.execute(text(
             "SELECT region, count(*), count(*) FILTER (WHERE selected) FROM sample_decisions GROUP BY region")).all()
-        assert session.query(SampleDecision).count() == args.rows + len(waits)
+        assert session.query(SampleDecision).count() == args.rows + len(waits) + (1 if other else 0)
     worst = max(abs(sel - n / 5) for _r, n, sel in rows)
     print("selected by region (n, selected, n/5): " + "; ".join(f"{r} {n} {s} {n / 5:.1f}" for r, n, s in rows)
           + f"; largest difference {worst:.2f} (must be < 1)")

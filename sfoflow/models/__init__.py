@@ -7,6 +7,7 @@ from .assessment import Assessment, HighProfileQuery, NotificationAttachment, Qa
 from .base import Base
 from .benchmarking import BenchmarkExercise, BenchmarkRater, BenchmarkRating, BenchmarkReview
 from .hmpps_qa import HmppsQa
+from .imports import ImportJob
 from .notifications import Notification, OutboxMessage
 from .panels import AgencyContact, Panel, PanelAction, PanelCase, PanelInvite, PartnershipEvent, ReviewAgency
 from .reference import BankHoliday, HealthCheck, Setting, SettingChange
@@ -18,6 +19,7 @@ from .year import AssessmentTheme, LearningEntry, Theme, YearNarrative, YearPubl
 __all__ = [
     "Absence", "Allocation", "ApiToken", "Assessment", "AuditEvent", "BankHoliday", "Base",
     "ConflictOfInterest", "Extension", "HealthCheck", "HighProfileQuery", "Notification",
+    "ImportJob",
     "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
     "SampleDecision", "SamplerState", "Setting", "User",
     "BenchmarkExercise", "BenchmarkRater", "BenchmarkRating", "BenchmarkReview", "HmppsQa",

@@ -97,10 +97,12 @@ def filtered(viewer: User, f: dict, today: date) -> Select:
 
 
 def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date | None = None):
-    """One page of reviews, soonest due first: a fixed number of queries whatever the size."""
+    """One page of reviews, soonest due first: a fixed number of queries whatever the size.
+    A page past the last is the last (``f["page"]`` is set to the page returned)."""
     today = today or london_today()
     query = filtered(viewer, f, today)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    f["page"] = min(max(int(f.get("page") or 1), 1), max(1, -(-total // per_page)))
     items = session.scalars(
         query.options(selectinload(Review.parallel_reviews), selectinload(Review.inspector))
         .order_by(Review.due_on, Review.id)

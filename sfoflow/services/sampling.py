@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -80,7 +80,7 @@ def year_start(session: Session, year: int) -> date:
     return date(year, start_month(session), 1)
 
 
-def _rate_k(session: Session) -> int:
+def rate_k(session: Session) -> int:
     value = settings.get(session, "sample_rate_k")
     try:
         return check_k(value)
@@ -101,7 +101,7 @@ def _locked_state(session: Session, region: str, year: int) -> SamplerState:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         insert(SamplerState)
-        .values(region=region, sampling_year=year, k=_rate_k(session), arrivals=0,
+        .values(region=region, sampling_year=year, k=rate_k(session), arrivals=0,
                 run_has_selection=False, run_start=0, updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["region", "sampling_year"])
     )
@@ -123,7 +123,7 @@ def lock_for_intake(session: Session, items) -> None:
         _locked_state(session, region, year)
 
 
-def _variation_threshold(session: Session) -> int:
+def variation_threshold(session: Session) -> int:
     value = settings.get(session, "offence_variation_threshold")
     try:
         return variation.check_threshold(value)
@@ -163,40 +163,55 @@ def decide_at_intake(session: Session, review: Review, key: bytes) -> SampleDeci
     apart from the random sample."""
     year = sampling_year(session, review.received_on)
     state = _locked_state(session, review.region, year)
+    category = _locked_category(session, review.offence_category, year)
+    decision, added = decide_one(state, category, review.reference, year, key=key, rate=rate_k(session),
+                                 threshold=variation_threshold(session))
+    row = SampleDecision(review_id=review.id, region=review.region, offence_category=review.offence_category,
+                         sampling_year=year, **decision_fields(state.k, decision, added, utcnow()))
+    session.add(row)
+    route = lc.SELECTED_FOR_HMIP if (decision.selected or added.added) else lc.ROUTED_TO_HMPPS
+    apply_action(session, review, "sample", None, version=None,
+                 data=sample_event_data(route, year, state.k, decision, added))
+    return row
+
+
+def decide_one(state: SamplerState, category: OffenceSamplerState, reference_: str, year: int, *,
+               key: bytes, rate: int, threshold: int) -> tuple:
+    """One review's draw against its locked region-year and category-year states, which it
+    advances: a rate an admin changed applies from a run boundary; then the offence variation
+    rule on a review the draw did not take. Shared by one registration and the bulk import."""
     current = RegionState(state.arrivals, state.run_has_selection, state.run_start)
-    rate = _rate_k(session)
     if rate != state.k and current.at_run_boundary(state.k):
         # an admin changed the rate: it applies from this review, which starts a new run
         current = change_rate(current, state.k, rate)
         state.k, state.run_start = rate, current.run_start
-    decision, new_state = decide(current, uniform(key, review.reference, year), state.k)
+    decision, new_state = decide(current, uniform(key, reference_, year), state.k)
     state.arrivals, state.run_has_selection = new_state.arrivals, new_state.run_has_selection
-    category = _locked_category(session, review.offence_category, year)
     added, category_state = variation.decide_variation(
-        variation.CategoryState(category.intake, category.in_sample), decision.selected,
-        _variation_threshold(session), reference.offence_name(review.offence_category))
+        variation.CategoryState(category.intake, category.in_sample), decision.selected, threshold,
+        reference.offence_name(category.offence_category))
     category.intake, category.in_sample = category_state.intake, category_state.in_sample
-    now = utcnow()
-    row = SampleDecision(
-        review_id=review.id, region=review.region, offence_category=review.offence_category,
-        sampling_year=year, k=state.k, arrival_order=decision.arrival_order, run_number=decision.run_number,
-        run_position=decision.run_position, uniform=decision.uniform, threshold=decision.threshold,
-        selected=decision.selected, algorithm_version=decision.algorithm_version, decided_at=now,
-        category_order=added.category_order, variation_threshold=added.threshold,
-    )
-    if added.added:
-        row.purposive, row.purposive_reason, row.purposive_at = True, added.reason, now
-        row.purposive_rule = variation.RULE
-    session.add(row)
-    route = lc.SELECTED_FOR_HMIP if (decision.selected or added.added) else lc.ROUTED_TO_HMPPS
-    # The audit event is visible to everyone who sees the review: nothing that reveals the run
-    # position (arrival order, run, uniform, threshold) goes into it.
-    data = {"route": route, "sampling_year": year, "k": state.k,
-            "algorithm_version": decision.algorithm_version}
+    return decision, added
+
+
+def decision_fields(k: int, decision, added, now) -> dict:
+    """The columns of a sample decision (beyond the review, region, category and year): the same
+    keys for every decision, so that a batch of them can be written by one bulk insert."""
+    return dict(k=k, arrival_order=decision.arrival_order, run_number=decision.run_number,
+                run_position=decision.run_position, uniform=decision.uniform, threshold=decision.threshold,
+                selected=decision.selected, algorithm_version=decision.algorithm_version, decided_at=now,
+                category_order=added.category_order, variation_threshold=added.threshold,
+                purposive=bool(added.added), purposive_reason=added.reason if added.added else None,
+                purposive_at=now if added.added else None, purposive_rule=variation.RULE if added.added else None)
+
+
+def sample_event_data(route: str, year: int, k: int, decision, added) -> dict:
+    """The "sample" audit event's details, seen by everyone who sees the review: nothing that
+    reveals the run position (arrival order, run, uniform, threshold)."""
+    data = {"route": route, "sampling_year": year, "k": k, "algorithm_version": decision.algorithm_version}
     if added.added:
         data.update(purposive=True, purposive_rule=variation.RULE, reason=added.reason)
-    apply_action(session, review, "sample", None, version=None, data=data)
-    return row
+    return data
 
 
 def draw_at_intake(session: Session, review: Review, actor: User | None) -> None:
@@ -302,13 +317,17 @@ def export(session: Session, year: int) -> list[dict]:
 def balance(session: Session, year: int) -> dict:
     """Intake, selected, expected and difference by region and offence, with warnings; and the
     purposive additions listed on their own."""
-    rows = session.execute(
-        select(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k,
-               SampleDecision.selected, SampleDecision.purposive)
-        .where(SampleDecision.sampling_year == year)
-    ).all()
-    result = balance_core.compute((balance_core.DecisionRow(*r) for r in rows),
-                                  regions=list(reference.regions()), offences=list(reference.offence_categories()))
+    # Counted in SQL: one row per region, offence and rate, however many decisions the year holds.
+    groups = [balance_core.DecisionCount(region, offence, k, intake, selected, purposive)
+              for region, offence, k, intake, selected, purposive in session.execute(
+                  select(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k,
+                         func.count().filter(SampleDecision.k.is_not(None)),
+                         func.count().filter(and_(SampleDecision.k.is_not(None), SampleDecision.selected.is_(True))),
+                         func.count().filter(SampleDecision.purposive.is_(True)))
+                  .where(SampleDecision.sampling_year == year)
+                  .group_by(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k))]
+    result = balance_core.compute_from_counts(groups, regions=list(reference.regions()),
+                                              offences=list(reference.offence_categories()))
 
     def named(line, name_of):
         return {**line.as_dict(), "name": name_of(line.code)}
@@ -320,7 +339,7 @@ def balance(session: Session, year: int) -> dict:
         .options(selectinload(SampleDecision.purposive_by))
         .order_by(SampleDecision.purposive_at, SampleDecision.id)
     ).all()
-    ks = sorted({r.k for r in rows if r.k is not None})
+    ks = sorted({g.k for g in groups if g.k is not None})
     return {
         "sampling_year": year,
         "from": year_start(session, year),
@@ -367,7 +386,12 @@ def _replay_variation(session: Session, result: replay_core.ReplayResult, year: 
 
 def years(session: Session) -> list[int]:
     """Sampling years that have decisions, newest first, always including the current one."""
-    found = set(session.scalars(select(SampleDecision.sampling_year).distinct()))
+    # A loose index scan (one index probe per year) on ix_sample_decisions_sampling_year_region:
+    # DISTINCT would read every decision of every year.
+    found = set(session.scalars(text(
+        "WITH RECURSIVE y(v) AS (SELECT min(sampling_year) FROM sample_decisions "
+        "UNION ALL SELECT (SELECT min(sampling_year) FROM sample_decisions WHERE sampling_year > y.v) "
+        "FROM y WHERE y.v IS NOT NULL) SELECT v FROM y WHERE v IS NOT NULL")))
     return sorted(found | {current_year(session)}, reverse=True)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -21,6 +20,7 @@ from ..services.views import review_view
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none
+from .paging import pagination
 
 bp = Blueprint("pages", __name__)
 
@@ -68,22 +68,7 @@ def review_list():
 
 
 def _pagination(page: int, pages: int, filters: dict) -> dict | None:
-    """govukPagination: first, last, the pages either side of this one, ellipses between."""
-    if pages <= 1:
-        return None
-
-    def href(n: int) -> str:
-        return url_for("pages.review_list") + "?" + urlencode({**filters, "page": n})
-
-    shown = sorted({1, pages, *range(max(1, page - 1), min(pages, page + 1) + 1)})
-    items, last = [], 0
-    for n in shown:
-        if n - last > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "href": href(n), "current": n == page})
-        last = n
-    return {"items": items, "previous": {"href": href(page - 1)} if page > 1 else None,
-            "next": {"href": href(page + 1)} if page < pages else None}
+    return pagination(url_for("pages.review_list"), page, pages, filters)
 
 
 def _inspectors(session) -> list[tuple[int, str]]:

@@ -513,3 +513,13 @@ ENTRIES[("GET", "/api/v1/years/<int:year>/publications/<int:number>.pdf")] = Ent
     "/api/v1/years/{pub_year}/publications/1.pdf", EVERYONE_SIGNED_IN, setup=_publication)
 ENTRIES[("GET", "/api/v1/years/<int:year>/publications/<int:number>.csv")] = Entry(
     "/api/v1/years/{pub_year}/publications/1.csv", EVERYONE_SIGNED_IN, setup=_publication)
+def _import_job(session, world):
+    from sfoflow.services import import_jobs
+
+    job = import_jobs.create(session, CSV, "reviews.csv", None)
+    session.commit()
+    return {"job": job.id}
+
+
+ENTRIES[("GET", "/api/v1/imports/<int:job_id>")] = Entry(
+    "/api/v1/imports/{job}", expect(central_team=200, inspector=403, manager=403, admin=403), setup=_import_job)

@@ -235,8 +235,8 @@ def test_bulk_import_adds_an_unsampled_category_on_purpose_as_one_registration_w
         settings_svc.set_value(keyed, "offence_variation_threshold", 3)
     refs = [f"SFO/V/{i:03d}" for i in range(40)]
     rare = {ref for i, ref in enumerate(refs) if i % 8 == 3}  # five arson reviews, the rest homicide
-    text = HEADER + "".join(f"{ref},london,{'arson_endangering_life' if ref in rare else 'homicide'},2023-05-02,sfo@example.org,\n"
-                            for ref in refs)
+    category = {ref: "arson_endangering_life" if ref in rare else "homicide" for ref in refs}
+    text = HEADER + "".join(f"{ref},london,{category[ref]},2023-05-02,sfo@example.org,\n" for ref in refs)
     with transaction(keyed):
         imports.import_csv(keyed, text, None)
     selected = _expected_selection(refs)

@@ -147,6 +147,7 @@ class Framework:
     rating_characteristics: Mapping[str, Any]
     # how a 'not applicable' answer counts: {"rule", "counts", "annual_summary"} (plain words)
     not_applicable: Mapping[str, str] = field(default_factory=dict)
+    schema: int = 1  # the file's "schema": 1 (v1.json, as first recorded) or 2 (the stricter rules)
     summary_required: bool = True
     feedback_required: bool = True
     path: Path | None = None

@@ -12,7 +12,7 @@ Sources (see /work/shared/seeds):
 * 004 (2017 consultation), 4.8-4.10: the share-of-'yes' bands and how the inspectorate maps
   them to ratings (see ``SHARE_BANDS`` below).
 
-The same scale and banding are also recorded as data in ``config/qa_framework/v1.json``; the
+The same scale and banding are also recorded as data in each ``config/qa_framework/vN.json``; the
 framework loader checks the two agree, and ``overall_rating``/``suggested_judgement`` accept a
 ``banding``/``bands`` argument so a later framework version can supply its own.
 """

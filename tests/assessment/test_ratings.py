@@ -330,20 +330,31 @@ def test_missing_key_question_and_chronology(fw):
     assert missing[1].startswith("3.2 “Do the planned actions sufficiently capture")
 
 
-@pytest.mark.parametrize("item_id", ["1.1.d", "1.4.d", "2.d", "2.e", "3.1.d", "3.1.e", "3.2.c"])
+@pytest.mark.parametrize("item_id", ["1.1.d", "1.4.d", "2.d", "2.e", "2.f", "3.1.d", "3.1.e", "3.2.c"])
 def test_na_where_allowed(fw, item_id):
     answers = complete_answers()
     answers[item_id] = "na"
     assert missing_for_submit(fw, answers, RATINGS, FEEDBACK, "S") == []
 
 
-@pytest.mark.parametrize("item_id", ["4.a", "4.e", "1.1", "1.1.a", "2.a", "2.f", "3.2.f", "chron.a",
+@pytest.mark.parametrize("item_id", ["4.a", "4.e", "1.1", "1.1.a", "2.a", "3.2.f", "chron.a",
                                      "info.high_profile"])
 def test_na_where_not_allowed(fw, item_id):
     answers = complete_answers()
     answers[item_id] = "not applicable"
     missing = missing_for_submit(fw, answers, RATINGS, FEEDBACK, "S")
     assert len(missing) == 1
+    assert "'not applicable' is not allowed here" in missing[0]
+
+
+def test_2f_is_yes_or_no_from_v2_but_a_v1_qa_may_keep_its_na(fw):
+    """2.f "Does the SFO review sufficiently link to other reviews taking place on this case?" is not
+    conditional in its own words: v2 asks yes or no. A QA pinned to v1 keeps the answer it had."""
+    answers = complete_answers()
+    answers["2.f"] = "na"
+    assert missing_for_submit(fw, answers, RATINGS, FEEDBACK, "S") == []
+    missing = missing_for_submit(load_framework("v2"), answers, RATINGS, FEEDBACK, "S")
+    assert len(missing) == 1 and missing[0].startswith("2 f)")
     assert "'not applicable' is not allowed here" in missing[0]
 
 

@@ -59,7 +59,7 @@ def test_start_creates_a_draft_pinned_to_the_latest_framework(session, people, d
     review = started(session, inspector)
     stored = fresh(database, Assessment, review_id=review.id)
     assert stored is not None
-    assert stored.framework_version == "v1"
+    assert stored.framework_version == "v2"  # config/qa_framework/v2.json, the newest file
     assert stored.answers == {} and stored.ratings == {}
 
 

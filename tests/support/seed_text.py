@@ -3,7 +3,7 @@
 Each non-empty line of a seed is a paragraph (list items are lines starting "- "); a line that
 starts in lower case and is neither a list item nor a lettered prompt ("a) ...") continues the
 paragraph before it (the text was cut at a page break). Used by tests/assessment/test_full_text.py
-to compare the stored text of config/qa_framework/v1.json with seeds 000 and 001.
+to compare the stored text of config/qa_framework/v2.json with seeds 000 and 001.
 """
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from .api import users as api_users
 from .api import work as api_work
 from .config import Settings, from_env
 from .db import Database
+from .http import hardening
 from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
@@ -90,7 +91,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 class IsoJSONProvider(DefaultJSONProvider):
-    """Dates as ISO 8601 (2023-05-22), not Flask's default HTTP date format."""
+    """Dates as ISO 8601 (2023-05-22), not Flask's default HTTP date format; a request body
+    nested too deeply is refused as invalid JSON (see ``http.hardening``)."""
+
+    def loads(self, s, **kwargs):
+        return hardening.parse_json(s, **kwargs)
 
     @staticmethod
     def default(o):
@@ -101,6 +106,7 @@ class IsoJSONProvider(DefaultJSONProvider):
 
 def configure(app: Flask, settings: Settings) -> None:
     app.json = IsoJSONProvider(app)
+    app.url_map.converters["int"] = hardening.IntegerConverter  # before any route is added
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SFOFLOW=settings,

@@ -28,7 +28,9 @@ def _validation_error(exc: ValidationError):
 
 
 def _http_error(exc: HTTPException):
-    return error_response(exc.code or 500, exc.description or exc.name)
+    from ..web.errors import with_allow
+
+    return with_allow(error_response(exc.code or 500, exc.description or exc.name), exc)
 
 
 def _unexpected(exc: Exception):

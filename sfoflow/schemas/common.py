@@ -1,15 +1,33 @@
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
 from .. import reference
+from .boundary import check_loaded, check_text
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error, not silently dropped: a typo must not lose data."""
+    """Unknown fields are an error, not silently dropped: a typo must not lose data.
+
+    Every schema that reads input is one of these, so the boundary checks hold for every
+    endpoint, page and import alike: text holding a NUL byte, another control character or a
+    lone surrogate is refused before any field reads it, and a whole number beyond what the
+    database's integer columns hold, or a date outside the years sfoflow handles, after loading;
+    each naming the field (see ``boundary``).
+    """
 
     class Meta:
         ordered = True
+
+    @pre_load
+    def _printable_text(self, data, **kwargs):
+        check_text(data)
+        return data
+
+    @post_load
+    def _within_columns(self, data, **kwargs):
+        check_loaded(data)
+        return data
 
 
 def one_of(choices_fn, what: str):

@@ -57,6 +57,9 @@ class SuggestionOut(StrictSchema):
     notes = fields.List(fields.String())
 
 
+MAX_ABSENCE_DAYS = 366  # a year, a leap year's included
+
+
 class AbsenceIn(StrictSchema):
     from_date = fields.Date(required=True)
     to_date = fields.Date(required=True)
@@ -66,6 +69,9 @@ class AbsenceIn(StrictSchema):
     def _in_order(self, data, **kwargs):
         if data["to_date"] < data["from_date"]:
             raise ValidationError("must not be before from_date", "to_date")
+        if (data["to_date"] - data["from_date"]).days >= MAX_ABSENCE_DAYS:
+            raise ValidationError(f"An absence can be at most {MAX_ABSENCE_DAYS} days long; "
+                                  "record a longer one as separate absences", "to_date")
 
 
 class AbsenceOut(StrictSchema):

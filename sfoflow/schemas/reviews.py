@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .. import reference
 from ..workflows.lifecycle import ACTIONS, STATES
 from .common import PageSchema, StrictSchema, Trimmed, offence_field, one_of, reason_field, region_field
 
+EARLIEST_RECEIVED = date(2000, 1, 1)
 REFERENCE_RE = r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$"
 
 
@@ -38,6 +41,9 @@ class ReviewCreate(StrictSchema):
         received = data.get("received_on")
         if today is not None and received is not None and received > today:
             raise ValidationError(f"must not be in the future (today is {today.isoformat()})", "received_on")
+        if received is not None and received < EARLIEST_RECEIVED:
+            raise ValidationError("must be on or after 1 January 2000: sfoflow holds no earlier reviews",
+                                  "received_on")
 
 
 def review_create_schema(today) -> ReviewCreate:

@@ -39,6 +39,15 @@ def render_error(code: int, title: str, text: str, detail: str | None = None):
         return f"{title}. {text}", code, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def with_allow(response, exc: HTTPException):
+    """A 405 says which methods the address takes (``Allow``), as HTTP asks."""
+    allow = getattr(exc, "valid_methods", None)
+    if not allow:
+        return response
+    body, code, *headers = response if isinstance(response, tuple) else (response, exc.code)
+    return body, code, {**(headers[0] if headers else {}), "Allow": ", ".join(sorted(allow))}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
@@ -50,7 +59,7 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException):
         code = exc.code or 500
         title, text = PAGES.get(code, (exc.name, exc.description or ""))
-        return render_error(code, title, text, detail=exc.description)
+        return with_allow(render_error(code, title, text, detail=exc.description), exc)
 
     @app.errorhandler(ServiceError)
     def _service(exc: ServiceError):

@@ -7,7 +7,7 @@ lifecycle runs is listed in ``services/wiring.py``; tasks and the beat schedule 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Flask, g
 from flask.json.provider import DefaultJSONProvider
@@ -113,6 +113,8 @@ def configure(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
+        # The cookie's own life: the longest a session may last (web/sessions.py ends it sooner).
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.defaults.get("session_max_hours", 24)),
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )

@@ -20,6 +20,9 @@ class User(Base):
     is_senior: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int] = mapped_column(default=6)  # open QAs an inspector can hold
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Every signed-in session carries the version it began under; raising it (sign-out, a new
+    # password, deactivation) ends every session of this user, copies of the cookie included.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -41,9 +41,25 @@ def create_user(session: Session, *, email: str, role: str, name: str | None = N
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password; any sessions signed in with the old one end."""
     if len(password) < 8:
         raise ValidationFailed("password too short", fields={"password": ["at least 8 characters"]})
+    if user.password_hash:
+        user.session_version = (user.session_version or 0) + 1
     user.password_hash = generate_password_hash(password, method="scrypt")
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every signed-in session of ``user`` ends at its next request (sign-out does this)."""
+    user.session_version = (user.session_version or 0) + 1
+    session.flush()
+
+
+def deactivate(session: Session, user: User) -> None:
+    """The user can no longer sign in or use the API; their sessions and tokens end now."""
+    user.is_active = False
+    revoke_tokens(session, user)
+    end_sessions(session, user)
 
 
 def check_password(session: Session, email: str, password: str) -> User | None:

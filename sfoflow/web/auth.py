@@ -9,9 +9,12 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from marshmallow import ValidationError, fields, validate
 
 from .. import db_session
+from ..db import transaction
 from ..models import User
+from ..schemas.boundary import INT_MAX
 from ..schemas.common import StrictSchema, Trimmed
-from ..services import users
+from ..services import settings, users
+from . import sessions
 from .forms import FormErrors, add_schema_errors
 
 bp = Blueprint("auth", __name__)
@@ -32,10 +35,17 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load(user_id: str):
-    if not user_id.isdigit():
+    if not user_id.isdigit() or int(user_id) > INT_MAX:
         return None
-    user = db_session().get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    db = db_session()
+    user = db.get(User, int(user_id))
+    if user is None or not user.is_active:
+        return None
+    if not sessions.still_valid(user, idle_minutes=settings.get(db, "session_idle_minutes"),
+                                max_hours=settings.get(db, "session_max_hours")):
+        session.clear()  # ended (signed out elsewhere, new password, idle or too old): sign in again
+        return None
+    return user
 
 
 def roles_required(*roles: str):
@@ -79,7 +89,7 @@ def sign_in():
                 # One message for an unknown email and a wrong password: do not reveal who has an account.
                 errors.add("email", "The email address or password is not right")
             else:
-                session.clear()  # nothing from before sign-in carries over into the signed-in session
+                sessions.begin(user)  # a new session: nothing from before sign-in carries over
                 login_user(user)
                 flash(f"You are signed in as {user.name}.", "success")
                 return redirect(safe_next(request.args.get("next")))
@@ -89,6 +99,9 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    db = db_session()
+    with transaction(db):
+        users.end_sessions(db, current_user._get_current_object())  # a copy of this cookie stops working too
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

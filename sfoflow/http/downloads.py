@@ -1,11 +1,11 @@
 """A file in a response: a stored PDF or attachment, or a table as CSV."""
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
 from flask import Response
+
+from .. import csv_safe
 
 
 def file_response(content: bytes | str, mimetype: str, filename: str, *, inline: bool = False) -> Response:
@@ -16,7 +16,6 @@ def file_response(content: bytes | str, mimetype: str, filename: str, *, inline:
 
 
 def csv_response(rows: Iterable[Sequence], filename: str) -> Response:
-    """Rows (the first one the header) as a CSV download; cells are already text."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return file_response(buffer.getvalue(), "text/csv", filename)
+    """Rows (the first one the header) as a CSV download, written by the one CSV writer
+    (``csv_safe``: a formula-like cell cannot run in a spreadsheet)."""
+    return file_response(csv_safe.to_text(rows), "text/csv", filename)

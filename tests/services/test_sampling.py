@@ -552,6 +552,7 @@ def test_default_year_is_the_current_sampling_year(api, session):
 def _sign_in(client, user):
     from tests.support.web import sign_in
 
+    client.delete_cookie("session")  # whoever was signed in before
     assert sign_in(client, user).status_code == 302
 
 

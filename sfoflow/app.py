@@ -24,7 +24,7 @@ from .api import users as api_users
 from .api import work as api_work
 from .config import Settings, from_env
 from .db import Database
-from .http import hardening
+from .http import hardening, headers
 from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_blueprints(app)
     init_navigation(app, NAVIGATION)
     errors.init_app(app)
+    headers.init_app(app, production=settings.production)
     return app
 
 

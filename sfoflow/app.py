@@ -24,7 +24,7 @@ from .api import users as api_users
 from .api import work as api_work
 from .config import Settings, from_env
 from .db import Database
-from .http import hardening, headers
+from .http import hardening, headers, throttle
 from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
@@ -147,6 +147,7 @@ def register_templates(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     csrf.init_app(app)  # every form POST carries a token
+    app.extensions["sfoflow_throttle"] = throttle.Throttle.for_settings(app.config["SFOFLOW"])
     auth.init_app(app)  # flask-login: who is signed in
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -62,9 +63,18 @@ def deactivate(session: Session, user: User) -> None:
     end_sessions(session, user)
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
 def check_password(session: Session, email: str, password: str) -> User | None:
+    """The user with this email and password, or None. An unknown email takes as long to refuse
+    as a wrong password (a throwaway scrypt hash is checked), so the time does not tell who has
+    an account."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from marshmallow import ValidationError, fields, validate
 
 from .. import db_session
 from ..db import transaction
+from ..http import throttle
 from ..models import User
 from ..schemas.boundary import INT_MAX
 from ..schemas.common import StrictSchema, Trimmed
-from ..services import settings, users
+from ..services import audit, settings, users
 from . import sessions
 from .forms import FormErrors, add_schema_errors
 
@@ -84,11 +85,24 @@ def sign_in():
             add_schema_errors(errors, exc, {"email": "Email address", "password": "Password"},
                               missing={"email": "Enter your email address", "password": "Enter your password"})
         if body is not None:
-            user = users.check_password(db_session(), body["email"], body["password"])
+            db, guard = db_session(), current_app.extensions["sfoflow_throttle"]
+            limits = throttle.limits_from(lambda key: settings.get(db, key))
+            wait = guard.blocked_for(limits, account=body["email"], address=request.remote_addr)
+            user = None if wait else users.check_password(db, body["email"], body["password"])
+            if wait:
+                errors.add("email", f"There have been too many attempts to sign in. Wait {throttle.minutes_text(wait)} "
+                                    "and try again")
+                return render_template("sign_in.html", errors=errors, email=email), 429, {"Retry-After": str(wait)}
             if user is None:
+                if guard.failed(limits, account=body["email"], address=request.remote_addr):
+                    with transaction(db):  # the moment a limit is reached: on the record, once
+                        audit.record(db, review=None, actor=None, action="sign_in_throttled",
+                                     details={"email": body["email"].strip().lower()[:254],
+                                              "address": request.remote_addr})
                 # One message for an unknown email and a wrong password: do not reveal who has an account.
                 errors.add("email", "The email address or password is not right")
             else:
+                guard.forget_account(limits, body["email"])
                 sessions.begin(user)  # a new session: nothing from before sign-in carries over
                 login_user(user)
                 flash(f"You are signed in as {user.name}.", "success")

@@ -22,6 +22,7 @@ PAGES = {
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
     409: ("This could not be done", "Reload the page to see the latest version and try again."),
     413: ("The file is too big", "Files must be smaller than 10MB."),
+    429: ("Too many attempts", "Wait a few minutes and try again."),
     422: ("Sorry, there is a problem with your request", "Check what you entered and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. The problem has been logged."),
 }
@@ -40,12 +41,13 @@ def render_error(code: int, title: str, text: str, detail: str | None = None):
 
 
 def with_allow(response, exc: HTTPException):
-    """A 405 says which methods the address takes (``Allow``), as HTTP asks."""
-    allow = getattr(exc, "valid_methods", None)
-    if not allow:
+    """A 405 says which methods the address takes (``Allow``), a 429 or 503 when to try again
+    (``Retry-After``), as HTTP asks."""
+    extra = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
+    if not extra:
         return response
     body, code, *headers = response if isinstance(response, tuple) else (response, exc.code)
-    return body, code, {**(headers[0] if headers else {}), "Allow": ", ".join(sorted(allow))}
+    return body, code, {**(headers[0] if headers else {}), **extra}
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,90 @@
+"""Throttling of sign-in and API token guesses (the ``limits`` library).
+
+Failed attempts are counted per account (the email typed) and per client address in fixed
+windows of ``sign_in_window_minutes``; once either count reaches its limit
+(``sign_in_attempts_per_account``, ``sign_in_attempts_per_address``) further attempts are refused
+until the window ends, even with the right password, so guessing cannot go on. Invalid bearer
+tokens count per client address against the same address limit. Successful sign-ins do not count.
+
+The counters live in Redis when the broker is Redis (shared by every web process); otherwise in
+the process's memory (the embedded SQLite set-up, where one machine runs the web).
+"""
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from dataclasses import dataclass
+
+from limits import RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_account: int
+    per_address: int
+    window_minutes: int
+
+
+class Throttle:
+    def __init__(self, storage_uri: str, *, namespace: str = "sfoflow"):
+        self.storage = storage_from_string(storage_uri)
+        self.limiter = FixedWindowRateLimiter(self.storage)
+        self.namespace = namespace
+
+    @classmethod
+    def for_settings(cls, settings) -> Throttle:
+        uri = settings.broker_url if settings.broker_url.startswith(("redis://", "rediss://")) else "memory://"
+        # Each test application counts apart, so one run's wrong passwords never lock out the next.
+        namespace = f"sfoflow-test-{uuid.uuid4().hex[:8]}" if settings.env == "test" else "sfoflow"
+        return cls(uri, namespace=namespace)
+
+    def _item(self, amount: int, limits: Limits):
+        return RateLimitItemPerMinute(max(1, amount), max(1, limits.window_minutes))
+
+    def _checks(self, limits: Limits, *, account: str | None, address: str | None):
+        if account:
+            yield self._item(limits.per_account, limits), ("account", account.strip().lower())
+        if address:
+            yield self._item(limits.per_address, limits), ("address", address)
+
+    def blocked_for(self, limits: Limits, *, account: str | None = None, address: str | None = None) -> int:
+        """Seconds until another attempt is allowed; 0 when it is allowed now."""
+        wait = 0
+        for item, key in self._checks(limits, account=account, address=address):
+            if not self.limiter.test(item, self.namespace, *key):
+                reset, _remaining = self.limiter.get_window_stats(item, self.namespace, *key)
+                wait = max(wait, math.ceil(reset - time.time()), 1)
+        return wait
+
+    def failed(self, limits: Limits, *, account: str | None = None, address: str | None = None) -> bool:
+        """Count a failed attempt; True when this one used up a limit (the moment to audit)."""
+        used_up = False
+        for item, key in self._checks(limits, account=account, address=address):
+            self.limiter.hit(item, self.namespace, *key)
+            used_up |= not self.limiter.test(item, self.namespace, *key)
+        return used_up
+
+    def forget_account(self, limits: Limits, account: str) -> None:
+        """A successful sign-in clears the account's failures (not the address's)."""
+        for item, key in self._checks(limits, account=account, address=None):
+            self.limiter.clear(item, self.namespace, *key)
+
+
+    def reset(self) -> None:
+        """Forget every count (the tests start each test afresh)."""
+        self.storage.reset()
+
+
+def limits_from(settings_get) -> Limits:
+    """The limits in force, read through ``settings_get(key)`` (admins may change them)."""
+    return Limits(per_account=int(settings_get("sign_in_attempts_per_account")),
+                  per_address=int(settings_get("sign_in_attempts_per_address")),
+                  window_minutes=int(settings_get("sign_in_window_minutes")))
+
+
+def minutes_text(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -2,7 +2,8 @@
 
 Creates one user in a throwaway SQLite database, then posts the sign-in form TRIES times with
 that email and a wrong password and TRIES times with an unknown email, alternating, each from its
-own client address and with the account limit raised (so the throttle does not step in), and prints both medians and their ratio.
+own client address and with the account limit raised (so the throttle does not step in), and
+prints both medians and their ratio.
 Before the fix the outside probe measured 295 ms for a known email and 33 ms for an unknown one.
 
     .venv/bin/python benchmarks/sign_in_timing.py [--tries 20]

@@ -48,9 +48,23 @@ class Trimmed(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+class ProviderCode(Trimmed):
+    """A provider from the reference data, by its code; "n54", "N54." and "N 54" all read as N54,
+    and anything that names no provider is refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        code = reference.provider_code(text)
+        if code is None:
+            raise ValidationError(f"unknown provider {text!r}; expected a provider code: "
+                                  f"{', '.join(sorted(reference.providers()))}")
+        return code
+
+
 region_field = lambda **kw: Trimmed(validate=one_of(lambda: list(reference.regions()), "region"), **kw)  # noqa: E731
 offence_field = lambda **kw: Trimmed(  # noqa: E731
     validate=one_of(lambda: list(reference.offence_categories()), "offence category"), **kw)
+provider_field = lambda **kw: ProviderCode(**kw)  # noqa: E731
 reason_field = lambda **kw: Trimmed(validate=[not_blank, validate.Length(max=4000)], **kw)  # noqa: E731
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .. import reference
 from ..deadlines.delivery import STATUSES
 from ..deadlines.rules import KINDS
 from ..workflows.lifecycle import ACTIONS, STATES
-from .common import PageSchema, StrictSchema, Trimmed, one_of, reason_field, region_field
+from .common import PageSchema, StrictSchema, Trimmed, provider_field, reason_field, region_field
 from .reviews import Coded, ReviewOut, UserBrief
 
 # --- allocation -------------------------------------------------------------------------------------
@@ -86,13 +85,9 @@ class AbsenceList(StrictSchema):
     items = fields.List(fields.Nested(AbsenceOut))
 
 
-def _providers():
-    return [r["provider_code"] for r in reference.regions().values()]
-
-
 class ConflictIn(StrictSchema):
     region = region_field(load_default=None, allow_none=True)
-    provider = Trimmed(load_default=None, allow_none=True, validate=one_of(_providers, "provider code"))
+    provider = provider_field(load_default=None, allow_none=True)
     reason = reason_field(required=True)
 
     @validates_schema

@@ -29,7 +29,9 @@ HELD_STATES = (lc.ALLOCATED, lc.IN_QA, lc.AWAITING_SIGN_OFF)
 
 
 def review_facts(review: Review) -> core.ReviewToAllocate:
-    return core.ReviewToAllocate(review.region, review.provider, review.is_high_profile, review.due_on)
+    # The provider as its code, however an older record spelled it: a conflict holds against the code.
+    provider = reference.provider_code(review.provider) or review.provider
+    return core.ReviewToAllocate(review.region, provider, review.is_high_profile, review.due_on)
 
 
 def _require_senior(session: Session) -> bool:

@@ -34,5 +34,11 @@ def _http_error(exc: HTTPException):
 
 
 def _unexpected(exc: Exception):
+    from ..http import outages
+    from ..web.errors import outage_response
+
+    kind = outages.kind_of(exc)
+    if kind is not None:
+        return outage_response(kind, exc)
     log.exception("unhandled API error")
     return error_response(500, "internal error; it has been logged")

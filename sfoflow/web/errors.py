@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..http import outages
 from ..http.errors import error_response
 from ..services.errors import ServiceError
 
@@ -50,6 +51,18 @@ def with_allow(response, exc: HTTPException):
     return body, code, {**(headers[0] if headers else {}), **extra}
 
 
+def outage_response(kind: str, exc: BaseException):
+    """The 503 page (JSON under /api/), drawn without touching the database: no one is looked up,
+    no navigation is built, so it cannot fail for the same reason."""
+    current_app.extensions["sfoflow_outages"].started(kind, exc)
+    message = outages.MESSAGE[kind]
+    if request.path.startswith("/api/"):
+        body, code = error_response(503, message)
+        return body, code, outages.outage_headers()
+    html = current_app.jinja_env.get_template("outage.html").render(message=message)
+    return html, 503, {**outages.outage_headers(), "Content-Type": "text/html; charset=utf-8"}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
@@ -62,6 +75,19 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         title, text = PAGES.get(code, (exc.name, exc.description or ""))
         return with_allow(render_error(code, title, text, detail=exc.description), exc)
+
+    outages.init_app(app)
+
+    @app.errorhandler(Exception)
+    def _maybe_outage(exc: Exception):
+        """A database or broker out of reach: 503, logged once (see ``http.outages``); anything
+        else is a server error as before (Flask logs it with its traceback)."""
+        kind = outages.kind_of(exc)
+        if kind is None:
+            if isinstance(exc, HTTPException):
+                return _http(exc)
+            raise exc
+        return outage_response(kind, exc)
 
     @app.errorhandler(ServiceError)
     def _service(exc: ServiceError):

@@ -107,7 +107,7 @@ class IsoJSONProvider(DefaultJSONProvider):
 
 def configure(app: Flask, settings: Settings) -> None:
     app.json = IsoJSONProvider(app)
-    app.url_map.converters["int"] = hardening.IntegerConverter  # before any route is added
+    hardening.init_app(app)  # ids in URLs within the integer column
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SFOFLOW=settings,

@@ -32,7 +32,7 @@ def tasks():
 @require(*WATCHERS)
 @doc("Every open QA, overdue first, with counts; filter by overdue, due within N working days, region, "
      "inspector, unallocated; ?format=csv for a spreadsheet", query=s.OpenQaFilter, response=s.OpenQaOut,
-     tags=["work"])
+     tags=["work"], also=("text/csv",))
 def open_qa():
     f = s.OpenQaFilter().load(request.args.to_dict())
     result = work.open_qa(db_session(), f)

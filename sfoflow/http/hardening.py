@@ -1,8 +1,7 @@
 """What every request gets whatever the route: bounded ids in URLs and bounded JSON.
 
-* ``IntegerConverter`` replaces Werkzeug's ``int`` converter: an id beyond the database's
-  integer column (``/reviews/99999999999``) does not match the route, so it is a 404, not an
-  error from PostgreSQL mid-query.
+* An id in a URL beyond the database's integer column (``/reviews/99999999999``) is a 404
+  before the view runs, not an error from PostgreSQL mid-query.
 * ``parse_json`` refuses a JSON body nested more deeply than ``MAX_JSON_DEPTH`` (Python's parser
   would recurse until it fails): no input sfoflow reads is nested more than a few levels.
 """
@@ -10,17 +9,20 @@ from __future__ import annotations
 
 import json
 
-from werkzeug.routing import IntegerConverter as _WerkzeugInteger
+from flask import Flask, abort
 
 from ..schemas.boundary import INT_MAX
 
 MAX_JSON_DEPTH = 32
 
 
-class IntegerConverter(_WerkzeugInteger):  # the same name: the OpenAPI document reads it as "integer"
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", INT_MAX)
-        super().__init__(map, *args, **kwargs)
+def init_app(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def _ids_within_the_column(_endpoint, values):
+        # Werkzeug's own ``max`` on the converter would make the route not match at all, and
+        # another method's route on the same path then answers 405; this answers 404.
+        if values and any(isinstance(v, int) and not isinstance(v, bool) and v > INT_MAX for v in values.values()):
+            abort(404)
 
 
 class TooDeep(ValueError):

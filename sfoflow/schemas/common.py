@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from .. import reference
 from .boundary import check_loaded, check_text
@@ -68,13 +68,25 @@ provider_field = lambda **kw: ProviderCode(**kw)  # noqa: E731
 reason_field = lambda **kw: Trimmed(validate=[not_blank, validate.Length(max=4000)], **kw)  # noqa: E731
 
 
+class RefusalOut(Schema):
+    field = fields.String(allow_none=True)
+    code = fields.String()
+    message = fields.String()
+
+
 class ErrorSchema(Schema):
     class Inner(Schema):
+        class Meta:
+            unknown = INCLUDE  # an error may say more (e.g. "errors" of an import, "code"): the document allows it
+
         status = fields.Integer()
         message = fields.String()
         fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()))
         reasons = fields.List(fields.String())
         allowed_actions = fields.List(fields.String())
+        refusals = fields.List(fields.Nested(RefusalOut))
+        errors = fields.List(fields.Dict())
+        code = fields.String()
     error = fields.Nested(Inner)
 
 

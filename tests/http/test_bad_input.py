@@ -228,3 +228,12 @@ def test_a_lost_allocation_race_is_a_409_on_the_bulk_endpoint_too(client, sessio
                          json={"version": review.version + 1, "inspector_id": inspector.id})
     assert (bulk.status_code, single.status_code) == (409, 409), bulk.json
     assert count_rows(session, AuditEvent) == 0
+
+
+@pytest.mark.parametrize("method,url", [
+    ("POST", "/api/v1/inspectors/2147483648/absences"),
+    ("POST", "/api/v1/reviews/10000000000000000/high-profile-queries"),
+    ("PATCH", "/api/v1/reviews/2147483648/assessment"), ("GET", "/api/v1/reviews/2147483648/suggestion"),
+])
+def test_an_id_beyond_the_column_is_not_found_whatever_the_method(client, central, method, url):
+    assert client.open(url, method=method, headers=auth(central), json={}).status_code == 404

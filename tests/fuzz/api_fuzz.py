@@ -75,8 +75,8 @@ def wait_ready(base: str, seconds: float = 60) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--max-examples", type=int, default=10, help="per operation and phase")
-    parser.add_argument("--max-time", type=int, default=10, help="seconds per role")
+    parser.add_argument("--max-examples", type=int, default=5, help="per operation and phase")
+    parser.add_argument("--max-time", type=int, default=30, help="seconds per role (the roles run side by side)")
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()
 
@@ -96,19 +96,23 @@ def main() -> int:
     totals = {"roles": 0, "failed": 0}
     try:
         wait_ready(base)
-        for role in ROLES:
+        runs = {}
+        for role in ROLES:  # the roles side by side: the run takes about as long as one of them
             cmd = [sys.executable, "-m", "schemathesis.cli", "run", f"{base}/api/v1/openapi.json",
                    "--checks", CHECKS, "--max-examples", str(args.max_examples), "--max-time", str(args.max_time),
                    "--seed", str(args.seed), "--phases", "examples,coverage,fuzzing", "--workers", "1",
                    "--header", f"Authorization: Bearer {tokens[role]}", "--no-color", "--request-timeout", "20",
                    "--suppress-health-check", "all", "--generation-deterministic",
                    "--exclude-path", "/api/v1/openapi.json"]
+            out = open(tmp / f"schemathesis-{role}.txt", "w")  # noqa: SIM115 - closed below
+            runs[role] = (subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT), out)
+        for role, (run, out) in runs.items():
+            run.wait()
+            out.close()
+            text = (tmp / f"schemathesis-{role}.txt").read_text()
             print(f"== fuzz: {role}", flush=True)
-            run = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
-            out = run.stdout + run.stderr
-            (tmp / f"schemathesis-{role}.txt").write_text(out)
-            failures = re.findall(r"^_{3,} (\S+ \S+) _{3,}$", out, re.M)
-            summary = out[out.rfind("SUMMARY"):] if "SUMMARY" in out else out[-3000:]
+            failures = re.findall(r"^_{3,} (\S+ \S+) _{3,}$", text, re.M)
+            summary = text[text.rfind("SUMMARY"):] if "SUMMARY" in text else text[-3000:]
             print(summary.strip(), flush=True)
             if failures:
                 print("failing operations: " + "; ".join(failures), flush=True)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import Flask
+from flask import Flask, current_app, request
+
+from .errors import error_response
 
 log = logging.getLogger("sfoflow.outage")
 RETRY_AFTER = 30  # seconds
@@ -72,3 +74,15 @@ def init_app(app: Flask) -> OutageLog:
 
 def outage_headers() -> dict:
     return {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}
+
+
+def outage_response(kind: str, exc: BaseException):
+    """The 503 page (JSON under /api/), drawn without touching the database: no one is looked up,
+    no navigation is built, so it cannot fail for the same reason."""
+    current_app.extensions["sfoflow_outages"].started(kind, exc)
+    message = MESSAGE[kind]
+    if request.path.startswith("/api/"):
+        body, code = error_response(503, message)
+        return body, code, outage_headers()
+    html = current_app.jinja_env.get_template("outage.html").render(message=message)
+    return html, 503, {**outage_headers(), "Content-Type": "text/html; charset=utf-8"}

@@ -11,6 +11,7 @@ the process's memory (the embedded SQLite set-up, where one machine runs the web
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 import uuid
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,26 @@ class Limits:
 
 class Throttle:
     def __init__(self, storage_uri: str, *, namespace: str = "sfoflow"):
-        self.storage = storage_from_string(storage_uri)
+        options = {"socket_connect_timeout": 1, "socket_timeout": 1} if storage_uri.startswith("redis") else {}
+        self.storage = storage_from_string(storage_uri, **options)
         self.limiter = FixedWindowRateLimiter(self.storage)
         self.namespace = namespace
+        self._unreachable = False
+
+    def _guarded(self, what, default):
+        """The counters are a guard, not a gate: with Redis out of reach sign-in and the API go on
+        unthrottled (logged once, and once when the counters answer again) rather than fail."""
+        try:
+            result = what()
+        except Exception as exc:  # noqa: BLE001 - any storage failure
+            if not self._unreachable:
+                self._unreachable = True
+                log.warning("sign-in throttling is off: its counters cannot be reached (%s)", type(exc).__name__)
+            return default
+        if self._unreachable:
+            self._unreachable = False
+            log.warning("sign-in throttling is on again: its counters answer")
+        return result
 
     @classmethod
     def for_settings(cls, settings) -> Throttle:
@@ -52,6 +72,17 @@ class Throttle:
 
     def blocked_for(self, limits: Limits, *, account: str | None = None, address: str | None = None) -> int:
         """Seconds until another attempt is allowed; 0 when it is allowed now."""
+        return self._guarded(lambda: self._blocked_for(limits, account=account, address=address), 0)
+
+    def failed(self, limits: Limits, *, account: str | None = None, address: str | None = None) -> bool:
+        """Count a failed attempt; True when this one used up a limit (the moment to audit)."""
+        return self._guarded(lambda: self._failed(limits, account=account, address=address), False)
+
+    def forget_account(self, limits: Limits, account: str) -> None:
+        """A successful sign-in clears the account's failures (not the address's)."""
+        self._guarded(lambda: self._forget_account(limits, account), None)
+
+    def _blocked_for(self, limits: Limits, *, account: str | None, address: str | None) -> int:
         wait = 0
         for item, key in self._checks(limits, account=account, address=address):
             if not self.limiter.test(item, self.namespace, *key):
@@ -59,23 +90,21 @@ class Throttle:
                 wait = max(wait, math.ceil(reset - time.time()), 1)
         return wait
 
-    def failed(self, limits: Limits, *, account: str | None = None, address: str | None = None) -> bool:
-        """Count a failed attempt; True when this one used up a limit (the moment to audit)."""
+    def _failed(self, limits: Limits, *, account: str | None, address: str | None) -> bool:
         used_up = False
         for item, key in self._checks(limits, account=account, address=address):
             self.limiter.hit(item, self.namespace, *key)
             used_up |= not self.limiter.test(item, self.namespace, *key)
         return used_up
 
-    def forget_account(self, limits: Limits, account: str) -> None:
-        """A successful sign-in clears the account's failures (not the address's)."""
+    def _forget_account(self, limits: Limits, account: str) -> None:
         for item, key in self._checks(limits, account=account, address=None):
             self.limiter.clear(item, self.namespace, *key)
 
 
     def reset(self) -> None:
         """Forget every count (the tests start each test afresh)."""
-        self.storage.reset()
+        self._guarded(self.storage.reset, None)
 
 
 def limits_from(settings_get) -> Limits:

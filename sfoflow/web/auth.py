@@ -42,8 +42,9 @@ def _load(user_id: str):
     user = db.get(User, int(user_id))
     if user is None or not user.is_active:
         return None
-    if not sessions.still_valid(user, idle_minutes=settings.get(db, "session_idle_minutes"),
-                                max_hours=settings.get(db, "session_max_hours")):
+    values = settings.all_settings(db)  # one query for both limits
+    if not sessions.still_valid(user, idle_minutes=values["session_idle_minutes"],
+                                max_hours=values["session_max_hours"]):
         session.clear()  # ended (signed out elsewhere, new password, idle or too old): sign in again
         return None
     return user
@@ -86,7 +87,7 @@ def sign_in():
                               missing={"email": "Enter your email address", "password": "Enter your password"})
         if body is not None:
             db, guard = db_session(), current_app.extensions["sfoflow_throttle"]
-            limits = throttle.limits_from(lambda key: settings.get(db, key))
+            limits = throttle.limits_from(settings.all_settings(db).__getitem__)
             wait = guard.blocked_for(limits, account=body["email"], address=request.remote_addr)
             user = None if wait else users.check_password(db, body["email"], body["password"])
             if wait:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..http import outages
-from ..http.errors import error_response
+from ..http.errors import error_response, with_allow
+from ..http.outages import outage_response
 from ..services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -39,28 +40,6 @@ def render_error(code: int, title: str, text: str, detail: str | None = None):
     except Exception:  # the page itself needs the database (who is signed in); never fail twice
         log.exception("could not render the %s page", code)
         return f"{title}. {text}", code, {"Content-Type": "text/plain; charset=utf-8"}
-
-
-def with_allow(response, exc: HTTPException):
-    """A 405 says which methods the address takes (``Allow``), a 429 or 503 when to try again
-    (``Retry-After``), as HTTP asks."""
-    extra = {k: v for k, v in exc.get_headers() if k in ("Allow", "Retry-After")}
-    if not extra:
-        return response
-    body, code, *headers = response if isinstance(response, tuple) else (response, exc.code)
-    return body, code, {**(headers[0] if headers else {}), **extra}
-
-
-def outage_response(kind: str, exc: BaseException):
-    """The 503 page (JSON under /api/), drawn without touching the database: no one is looked up,
-    no navigation is built, so it cannot fail for the same reason."""
-    current_app.extensions["sfoflow_outages"].started(kind, exc)
-    message = outages.MESSAGE[kind]
-    if request.path.startswith("/api/"):
-        body, code = error_response(503, message)
-        return body, code, outages.outage_headers()
-    html = current_app.jinja_env.get_template("outage.html").render(message=message)
-    return html, 503, {**outages.outage_headers(), "Content-Type": "text/html; charset=utf-8"}
 
 
 def init_app(app: Flask) -> None:

@@ -96,3 +96,14 @@ def test_known_and_unknown_emails_take_the_same_time(session, make_user):
             into.append(time.perf_counter() - start)
     ratio = statistics.median(unknown) / statistics.median(known)
     assert 0.8 <= ratio <= 1.2, (statistics.median(known), statistics.median(unknown))
+
+
+def test_with_its_redis_out_of_reach_the_throttle_lets_people_in(caplog):
+    from sfoflow.http.throttle import Limits, Throttle
+
+    guard, limits = Throttle("redis://127.0.0.1:9/0"), Limits(per_account=1, per_address=1, window_minutes=1)
+    assert guard.blocked_for(limits, account="a@example.org", address="203.0.113.7") == 0
+    assert guard.failed(limits, account="a@example.org", address="203.0.113.7") is False
+    assert guard.blocked_for(limits, account="a@example.org", address="203.0.113.7") == 0
+    assert [r.getMessage() for r in caplog.records if "throttling is off" in r.getMessage()] == \
+        ["sign-in throttling is off: its counters cannot be reached (ConnectionError)"]  # once

@@ -36,7 +36,7 @@ def map_providers(conn) -> list[str]:
     for table, label in (("reviews", "reference"), ("conflicts", "id")):
         region_col = "region" if table == "reviews" else "NULL"
         rows = conn.execute(sa.text(f"SELECT id, {label}, provider, {region_col} FROM {table} "
-                                    "WHERE provider IS NOT NULL")).all()
+                                    "WHERE provider IS NOT NULL ORDER BY id")).all()
         for row_id, name, provider, region in rows:
             code = reference.provider_code(provider)
             if code is not None and (region is None or reference.providers()[code]["region"] == region):

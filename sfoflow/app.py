@@ -147,7 +147,8 @@ def register_templates(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     csrf.init_app(app)  # every form POST carries a token
-    app.extensions["sfoflow_throttle"] = throttle.Throttle.for_settings(app.config["SFOFLOW"])
+    app.extensions["sfoflow_throttle"] = throttle.Throttle.for_settings(
+        app.config["SFOFLOW"], app.extensions["sfoflow_db"].engine)
     auth.init_app(app)  # flask-login: who is signed in
 
 

@@ -6,8 +6,8 @@ windows of ``sign_in_window_minutes``; once either count reaches its limit
 until the window ends, even with the right password, so guessing cannot go on. Invalid bearer
 tokens count per client address against the same address limit. Successful sign-ins do not count.
 
-The counters live in Redis when the broker is Redis (shared by every web process); otherwise in
-the process's memory (the embedded SQLite set-up, where one machine runs the web).
+The counters live in Redis when the broker is Redis, otherwise in the database (the table
+``throttle_counters``): either way every web process shares them.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerMinute
-from limits.storage import storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 log = logging.getLogger(__name__)
@@ -31,10 +31,82 @@ class Limits:
     window_minutes: int
 
 
+class DatabaseStorage(Storage):
+    """The counters in the ``throttle_counters`` table, for when there is no Redis: shared by
+    every web process on the database, as Redis would be. One upsert a failed attempt."""
+
+    STORAGE_SCHEME = None  # made directly, never from a URI
+
+    def __init__(self, engine):
+        super().__init__()
+        self.engine = engine
+
+    @property
+    def base_exceptions(self):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        return SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        from sqlalchemy import case, select
+
+        from ..models import ThrottleCounter as T
+
+        now = time.time()
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(T).values(key=key, count=amount, expires_at=now + expiry)
+        fresh = stmt.excluded
+        stmt = stmt.on_conflict_do_update(index_elements=[T.key], set_={
+            "count": case((T.expires_at <= now, fresh.count), else_=T.count + amount),
+            "expires_at": case((T.expires_at <= now, fresh.expires_at), else_=T.expires_at)})
+        with self.engine.begin() as conn:
+            conn.execute(stmt)
+            return conn.execute(select(T.count).where(T.key == key)).scalar_one()
+
+    def get(self, key: str) -> int:
+        from sqlalchemy import select
+
+        from ..models import ThrottleCounter as T
+
+        with self.engine.connect() as conn:
+            return conn.execute(select(T.count).where(T.key == key, T.expires_at > time.time())).scalar() or 0
+
+    def get_expiry(self, key: str) -> float:
+        from sqlalchemy import select
+
+        from ..models import ThrottleCounter as T
+
+        with self.engine.connect() as conn:
+            return conn.execute(select(T.expires_at).where(T.key == key)).scalar() or time.time()
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        from sqlalchemy import delete
+
+        from ..models import ThrottleCounter as T
+
+        with self.engine.begin() as conn:
+            return conn.execute(delete(T)).rowcount
+
+    def clear(self, key: str) -> None:
+        from sqlalchemy import delete
+
+        from ..models import ThrottleCounter as T
+
+        with self.engine.begin() as conn:
+            conn.execute(delete(T).where(T.key == key))
+
+
 class Throttle:
-    def __init__(self, storage_uri: str, *, namespace: str = "sfoflow"):
+    def __init__(self, storage_uri: str, *, namespace: str = "sfoflow", engine=None):
         options = {"socket_connect_timeout": 1, "socket_timeout": 1} if storage_uri.startswith("redis") else {}
-        self.storage = storage_from_string(storage_uri, **options)
+        self.storage = DatabaseStorage(engine) if storage_uri == "database" else \
+            storage_from_string(storage_uri, **options)
         self.limiter = FixedWindowRateLimiter(self.storage)
         self.namespace = namespace
         self._unreachable = False
@@ -55,11 +127,13 @@ class Throttle:
         return result
 
     @classmethod
-    def for_settings(cls, settings) -> Throttle:
-        uri = settings.broker_url if settings.broker_url.startswith(("redis://", "rediss://")) else "memory://"
+    def for_settings(cls, settings, engine=None) -> Throttle:
+        """Redis when the broker is Redis; otherwise the database (``engine``), else memory."""
+        redis = settings.broker_url.startswith(("redis://", "rediss://"))
+        uri = settings.broker_url if redis else "database" if engine is not None else "memory://"
         # Each test application counts apart, so one run's wrong passwords never lock out the next.
         namespace = f"sfoflow-test-{uuid.uuid4().hex[:8]}" if settings.env == "test" else "sfoflow"
-        return cls(uri, namespace=namespace)
+        return cls(uri, namespace=namespace, engine=engine)
 
     def _item(self, amount: int, limits: Limits):
         return RateLimitItemPerMinute(max(1, amount), max(1, limits.window_minutes))

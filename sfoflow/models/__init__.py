@@ -9,6 +9,7 @@ from .notifications import Notification, OutboxMessage
 from .reference import BankHoliday, HealthCheck, Setting
 from .review import AuditEvent, Extension, ParallelReview, Review
 from .sampling import SampleDecision, SamplerState
+from .throttle import ThrottleCounter
 from .user import ApiToken, User
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "ConflictOfInterest", "Extension", "HealthCheck", "HighProfileQuery", "Notification",
     "NotificationAttachment", "OutboxMessage", "ParallelReview", "QaReport", "Review",
     "SampleDecision", "SamplerState", "Setting", "User",
+    "ThrottleCounter",
 ]

@@ -8,7 +8,7 @@ import statistics
 import time
 
 import time_machine
-from limits.storage import MemoryStorage
+from limits.storage import RedisStorage
 from sqlalchemy import select
 
 from sfoflow.models import AuditEvent
@@ -41,7 +41,7 @@ def test_thirty_wrong_passwords_meet_the_throttle(app, make_user, session):
     assert "There have been too many attempts to sign in. Wait 15 minutes and try again" in text(refused)
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in_throttled")).all()
     assert len(events) == 1 and events[0].details["email"] == user.email
-    if isinstance(app.extensions["sfoflow_throttle"].storage, MemoryStorage):  # Redis keeps its own clock
+    if not isinstance(app.extensions["sfoflow_throttle"].storage, RedisStorage):  # Redis keeps its own clock
         with time_machine.travel(time.time() + 16 * 60, tick=False):
             assert _try(client, user.email, PASSWORD).status_code == 302
 
@@ -107,3 +107,24 @@ def test_with_its_redis_out_of_reach_the_throttle_lets_people_in(caplog):
     assert guard.blocked_for(limits, account="a@example.org", address="203.0.113.7") == 0
     assert [r.getMessage() for r in caplog.records if "throttling is off" in r.getMessage()] == \
         ["sign-in throttling is off: its counters cannot be reached (ConnectionError)"]  # once
+
+
+def test_without_redis_the_counters_are_in_the_database(app, settings, database):
+    from sfoflow.http.throttle import DatabaseStorage, Limits, Throttle
+    from sfoflow.models import ThrottleCounter
+    from tests.support.core import count_rows
+
+    if settings.broker_url.startswith("redis"):
+        assert not isinstance(app.extensions["sfoflow_throttle"].storage, DatabaseStorage)
+        return
+    assert isinstance(app.extensions["sfoflow_throttle"].storage, DatabaseStorage)
+    # two web processes on one database see the same counts
+    one, other = (Throttle("database", namespace="shared", engine=database.engine) for _ in range(2))
+    limits = Limits(per_account=3, per_address=100, window_minutes=15)
+    assert [one.failed(limits, account="a@example.org") for _ in range(2)] == [False, False]
+    assert other.failed(limits, account="a@example.org") is True  # the third, counted by the other
+    assert one.blocked_for(limits, account="A@example.org ") > 0
+    with database.Session() as s:
+        assert count_rows(s, ThrottleCounter) == 1
+    other.forget_account(limits, "a@example.org")
+    assert one.blocked_for(limits, account="a@example.org") == 0

@@ -1,5 +1,5 @@
 """hardening: a session version per user (sign-out, a new password or deactivation ends sessions);
-providers written as their codes
+the sign-in throttle's counters (when there is no Redis); providers written as their codes
 
 Free-text providers are mapped to the code they spell ("n54", "N54." and "N 54" become N54, in
 reviews and conflicts of interest); a value that names no provider, or another region's, is left
@@ -27,6 +27,13 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("session_version", sa.Integer(), nullable=False, server_default="0"))
+    op.create_table(
+        "throttle_counters",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_throttle_counters")),
+    )
     map_providers(op.get_bind())
 
 
@@ -51,5 +58,6 @@ def map_providers(conn) -> list[str]:
 
 
 def downgrade() -> None:
+    op.drop_table("throttle_counters")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("session_version")

@@ -43,13 +43,14 @@ ENVIRONMENT = {
 MAKE_SECRET = 'Make one with: python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
 SECRET_MIN_LENGTH = 32
 # Words that mark a placeholder or an example rather than a secret someone generated.
+# Six letters or more, so a generated key (64 symbols a character) practically never holds one by chance.
 PLACEHOLDERS = ("changeme", "change-me", "change_me", "secret", "password", "placeholder", "example",
-                "dev-only", "default", "replace", "your-", "todo", "xxxx", "1234", "abcd")
+                "dev-only", "default", "replace", "your-key", "your_key", "insert-", "fill-in")
 
 
 def weak_secret(value: str, default: str = "") -> str | None:
     """Why ``value`` is not good enough for a production secret, or None if it is: at least 32
-    characters, not a known default or placeholder, and random-looking (at least 3.3 bits of
+    characters, not a known default or placeholder, and random-looking (at least 2.75 bits of
     entropy per character: a hex or base64 key from ``secrets`` has about 4 to 6)."""
     import math
     from collections import Counter
@@ -65,7 +66,7 @@ def weak_secret(value: str, default: str = "") -> str | None:
         return "it looks like a placeholder, not a generated secret"
     counts = Counter(value)
     entropy = -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
-    if entropy < 3.3:
+    if entropy < 2.75:
         return "it is not random enough (too many repeated characters)"
     return None
 

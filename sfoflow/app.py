@@ -7,7 +7,7 @@ lifecycle runs is listed in ``services/wiring.py``; tasks and the beat schedule 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Flask, g
 from flask.json.provider import DefaultJSONProvider
@@ -31,6 +31,7 @@ from .api import work as api_work
 from .api import years as api_years
 from .config import Settings, from_env
 from .db import Database
+from .http import hardening, headers, throttle
 from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
@@ -116,11 +117,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_blueprints(app)
     init_navigation(app, NAVIGATION)
     errors.init_app(app)
+    headers.init_app(app, production=settings.production)
     return app
 
 
 class IsoJSONProvider(DefaultJSONProvider):
-    """Dates as ISO 8601 (2023-05-22), not Flask's default HTTP date format."""
+    """Dates as ISO 8601 (2023-05-22), not Flask's default HTTP date format; a request body
+    nested too deeply is refused as invalid JSON (see ``http.hardening``)."""
+
+    def loads(self, s, **kwargs):
+        return hardening.parse_json(s, **kwargs)
 
     @staticmethod
     def default(o):
@@ -131,12 +137,15 @@ class IsoJSONProvider(DefaultJSONProvider):
 
 def configure(app: Flask, settings: Settings) -> None:
     app.json = IsoJSONProvider(app)
+    hardening.init_app(app)  # ids in URLs within the integer column
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SFOFLOW=settings,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
+        # The cookie's own life: the longest a session may last (web/sessions.py ends it sooner).
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.defaults.get("session_max_hours", 24)),
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -168,6 +177,8 @@ def register_templates(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     csrf.init_app(app)  # every form POST carries a token
+    app.extensions["sfoflow_throttle"] = throttle.Throttle.for_settings(
+        app.config["SFOFLOW"], app.extensions["sfoflow_db"].engine)
     auth.init_app(app)  # flask-login: who is signed in
 
 

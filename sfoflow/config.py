@@ -40,6 +40,37 @@ ENVIRONMENT = {
 }
 
 
+MAKE_SECRET = 'Make one with: python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+SECRET_MIN_LENGTH = 32
+# Words that mark a placeholder or an example rather than a secret someone generated.
+# Six letters or more, so a generated key (64 symbols a character) practically never holds one by chance.
+PLACEHOLDERS = ("changeme", "change-me", "change_me", "secret", "password", "placeholder", "example",
+                "dev-only", "default", "replace", "your-key", "your_key", "insert-", "fill-in")
+
+
+def weak_secret(value: str, default: str = "") -> str | None:
+    """Why ``value`` is not good enough for a production secret, or None if it is: at least 32
+    characters, not a known default or placeholder, and random-looking (at least 2.75 bits of
+    entropy per character: a hex or base64 key from ``secrets`` has about 4 to 6)."""
+    import math
+    from collections import Counter
+
+    if not value:
+        return "it is not set"
+    if value == default:
+        return "it is the development default"
+    if len(value) < SECRET_MIN_LENGTH:
+        return f"it has {len(value)} characters; at least {SECRET_MIN_LENGTH} are needed"
+    lowered = value.lower()
+    if any(word in lowered for word in PLACEHOLDERS):
+        return "it looks like a placeholder, not a generated secret"
+    counts = Counter(value)
+    entropy = -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
+    if entropy < 2.75:
+        return "it is not random enough (too many repeated characters)"
+    return None
+
+
 def load_defaults(config_dir: Path = CONFIG_DIR) -> dict:
     with open(config_dir / "settings.json", encoding="utf-8") as fh:
         data = json.load(fh)
@@ -81,10 +112,14 @@ class Settings:
         if self.env not in ("development", "test", "production"):
             raise ConfigError(f"SFOFLOW_ENV must be development, test or production, not {self.env!r}")
         if self.production:
-            if self.secret_key in ("", DEV_SECRET):
-                raise ConfigError("SFOFLOW_SECRET_KEY must be set to a real secret in production")
-            if self.sampling_key in ("", DEV_SAMPLING_KEY):
-                raise ConfigError("SFOFLOW_SAMPLING_KEY must be set to a real secret in production")
+            for name, value, default in (("SFOFLOW_SECRET_KEY", self.secret_key, DEV_SECRET),
+                                         ("SFOFLOW_SAMPLING_KEY", self.sampling_key, DEV_SAMPLING_KEY)):
+                problem = weak_secret(value, default)
+                if problem:
+                    raise ConfigError(f"{name} must be set to a real secret in production: {problem}. {MAKE_SECRET}")
+            if self.secret_key == self.sampling_key:
+                raise ConfigError("SFOFLOW_SECRET_KEY and SFOFLOW_SAMPLING_KEY must be different secrets in "
+                                  f"production: one leaked must not give away the other. {MAKE_SECRET}")
 
 
 def _sqlite_url(template: str, instance_dir: str) -> str:

@@ -19,6 +19,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str, **kw) -> Engine:
+    # A failed statement's error (and so the log) never carries the values it was writing:
+    # password hashes, names, case details.
+    kw.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = sqlite_file(url)
         if path is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from datetime import UTC, datetime
@@ -19,7 +20,15 @@ CONTEXT_KEYS = ("request_id", "task_id", "task", "method", "path", "status", "ms
 REQUEST_ID_HEADER = "sfoflow_request_id"  # Celery message header carrying the web request's id
 
 
+# PostgreSQL explains a failed write on a DETAIL line that quotes the row ("Failing row contains
+# (...)", "Key (email)=(...) already exists"): case data, kept out of the logs like bound values.
+_DETAIL = re.compile(r"^(DETAIL|Failing row contains):? .*$", re.M)
+
+
 class JsonFormatter(logging.Formatter):
+    def formatException(self, ei) -> str:
+        return _DETAIL.sub(r"\1: (hidden: it may quote the row's values)", super().formatException(ei))
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                  "level": record.levelname, "logger": record.name, "msg": record.getMessage()}

@@ -41,6 +41,22 @@ def agencies() -> dict[str, dict]:
     return {a["code"]: a for a in _load("agencies.json")["agencies"]}
 
 
+@cache
+def providers() -> dict[str, dict]:
+    """The probation providers, one per region: code (N54), name and region, from regions.json."""
+    return {r["provider_code"]: {"code": r["provider_code"], "name": r["name"], "region": r["code"]}
+            for r in regions().values()}
+
+
+def provider_code(text: str | None) -> str | None:
+    """The provider code that ``text`` spells, however it was typed ("n54", "N54.", "N 54"), or
+    None when it names no provider: a conflict recorded for N54 cannot be typed around."""
+    if not text:
+        return None
+    code = "".join(ch for ch in text if ch.isalnum()).upper()
+    return code if code in providers() else None
+
+
 def region_name(code: str) -> str:
     return regions().get(code, {}).get("name", code)
 

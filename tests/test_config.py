@@ -13,7 +13,8 @@ from sfoflow.config import DEV_SAMPLING_KEY, DEV_SECRET, ENVIRONMENT, ConfigErro
 from tests.support.cli import sfoflow
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = {"SFOFLOW_SECRET_KEY": "s3cret-" + "k" * 40, "SFOFLOW_SAMPLING_KEY": "sampl3-" + "q" * 40}
+REAL = {"SFOFLOW_SECRET_KEY": "hQ7vN2xL9pR4tW8zK3mB6cF1yD5gJ0sA",
+        "SFOFLOW_SAMPLING_KEY": "Ub4Ze9Xo2Pi7Ky1Lt6Rw3Qn8Vc5Hm0Ja"}
 
 # A value for every variable the config documents, unlike its default.
 SAMPLES = {
@@ -113,3 +114,32 @@ def test_embedded_defaults_live_in_the_instance_folder(tmp_path):
 def test_secrets_are_not_in_the_defaults_file():
     defaults = json.loads((ROOT / "config" / "settings.json").read_text())
     assert not [k for k in defaults if any(w in k.lower() for w in ("secret", "password", "sampling_key"))]
+
+
+# --- issue 14 item 5: production refuses weak secrets ------------------------------------------------------
+
+@pytest.mark.parametrize("secret,why", [
+    ("short-but-random-Zx81", "at least 32"),
+    ("changeme-changeme-changeme-changeme", "placeholder"),
+    ("your-secret-key-goes-here-0123456789", "placeholder"),
+    ("a" * 64, "not random enough"),
+    ("abababababababababababababababababab", "not random enough"),
+])
+def test_production_refuses_a_weak_secret_and_says_how_to_make_one(secret, why):
+    with pytest.raises(ConfigError, match=why) as raised:
+        from_env({"SFOFLOW_ENV": "production", **REAL, "SFOFLOW_SECRET_KEY": secret})
+    assert "secrets.token_urlsafe(48)" in str(raised.value)
+
+
+def test_production_refuses_the_same_secret_twice():
+    with pytest.raises(ConfigError, match="must be different"):
+        from_env({"SFOFLOW_ENV": "production", **REAL, "SFOFLOW_SAMPLING_KEY": REAL["SFOFLOW_SECRET_KEY"]})
+
+
+def test_generated_secrets_pass():
+    import secrets
+
+    for make in (lambda: secrets.token_urlsafe(48), lambda: secrets.token_hex(32), lambda: secrets.token_urlsafe(24)):
+        for _ in range(50):
+            assert from_env({"SFOFLOW_ENV": "production", "SFOFLOW_SECRET_KEY": make(),
+                             "SFOFLOW_SAMPLING_KEY": make()}).production

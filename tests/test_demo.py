@@ -120,8 +120,8 @@ def test_refused_in_production(session):
 
 def test_the_demo_command_refuses_in_production(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SFOFLOW_")}
-    env.update(SFOFLOW_ENV="production", SFOFLOW_SECRET_KEY="a-real-secret-" + "x" * 20,
-               SFOFLOW_SAMPLING_KEY="a-real-sampling-key-" + "y" * 20, SFOFLOW_INSTANCE_DIR=str(tmp_path))
+    env.update(SFOFLOW_ENV="production", SFOFLOW_SECRET_KEY="hQ7vN2xL9pR4tW8zK3mB6cF1yD5gJ0sA",
+               SFOFLOW_SAMPLING_KEY="Ub4Ze9Xo2Pi7Ky1Lt6Rw3Qn8Vc5Hm0Ja", SFOFLOW_INSTANCE_DIR=str(tmp_path))
     result = subprocess.run(sfoflow("demo"), env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0

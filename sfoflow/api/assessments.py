@@ -50,8 +50,8 @@ def get_framework():
     version = request.args.get("version")
     try:
         framework = svc.framework_by_version(version or None)
-    except UnknownFrameworkVersion as exc:
-        raise NotFound(str(exc).splitlines()[0]) from None
+    except UnknownFrameworkVersion:  # its message names the folder searched: not for clients
+        raise NotFound(f"no QA framework version {version!r}") from None
     return jsonify(svc.framework_view(framework))
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
+from werkzeug.exceptions import TooManyRequests
 
 from .. import db_session
-from ..services import users
+from ..http import throttle
+from ..services import settings, users
 from ..services.errors import ServiceError
 
 
@@ -23,7 +25,19 @@ def current_user():
         return g.user
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    g.user = users.user_for_token(db_session(), token.strip()) if scheme.lower() == "bearer" and token else None
+    if scheme.lower() != "bearer" or not token.strip():
+        g.user = None
+        return None
+    # Guessing tokens counts against the client's address, as guessing passwords does.
+    db, guard = db_session(), current_app.extensions["sfoflow_throttle"]
+    limits = throttle.limits_from(settings.all_settings(db).__getitem__)  # one query for the three
+    wait = guard.blocked_for(limits, address=request.remote_addr)
+    if wait:
+        raise TooManyRequests(f"too many requests with an invalid token; try again in {throttle.minutes_text(wait)}",
+                              retry_after=wait)
+    g.user = users.user_for_token(db, token.strip())
+    if g.user is None:
+        guard.failed(limits, address=request.remote_addr)
     return g.user
 
 

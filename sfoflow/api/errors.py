@@ -7,7 +7,8 @@ from flask import Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from ..http.errors import error_response, service_error_response
+from ..http import outages
+from ..http.errors import error_response, service_error_response, with_allow
 from ..services.errors import ServiceError, flatten_messages
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,12 @@ def _validation_error(exc: ValidationError):
 
 
 def _http_error(exc: HTTPException):
-    return error_response(exc.code or 500, exc.description or exc.name)
+    return with_allow(error_response(exc.code or 500, exc.description or exc.name), exc)
 
 
 def _unexpected(exc: Exception):
+    kind = outages.kind_of(exc)
+    if kind is not None:
+        return outages.outage_response(kind, exc)
     log.exception("unhandled API error")
     return error_response(500, "internal error; it has been logged")

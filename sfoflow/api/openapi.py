@@ -7,16 +7,19 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, jsonify
 
+from ..schemas.boundary import INT_MAX
 from ..schemas.common import ErrorSchema
 
 bp = Blueprint("openapi", __name__)
 
 
-def doc(summary: str, *, body=None, query=None, response=None, status: int = 200, tags=(), form=None):
-    """Describe an API view for the OpenAPI document (schemas are classes or instances)."""
+def doc(summary: str, *, body=None, query=None, response=None, status: int = 200, tags=(), form=None,
+        also: tuple[str, ...] = ()):
+    """Describe an API view for the OpenAPI document (schemas are classes or instances); ``also``
+    names other media types the success answer may take (``text/csv`` with ?format=csv)."""
     def decorate(view):
         view._openapi = dict(summary=summary, body=body, query=query, response=response, status=status,
-                             tags=list(tags), form=form)
+                             tags=list(tags), form=form, also=tuple(also))
         return view
     return decorate
 
@@ -64,8 +67,9 @@ def build_spec(app) -> dict:
             continue
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         params = [{"in": "path", "name": arg, "required": True,
-                   "schema": {"type": "integer" if rule._converters[arg].__class__.__name__ == "IntegerConverter"
-                              else "string"}} for arg in rule.arguments]
+                   "schema": {"type": "integer", "minimum": 0, "maximum": INT_MAX}
+                   if rule._converters[arg].__class__.__name__ == "IntegerConverter" else {"type": "string"}}
+                  for arg in rule.arguments]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             op = {"summary": meta["summary"], "tags": meta["tags"] or [rule.rule.split("/")[3]],
                   "parameters": list(params), "responses": {}}
@@ -84,6 +88,8 @@ def build_spec(app) -> dict:
             if meta["response"] is not None:
                 schema = {"$ref": f"#/components/schemas/{ref(meta['response'])}"}
                 ok["content"] = {"application/json": {"schema": schema}}
+            for media_type in meta.get("also", ()):
+                ok.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
             op["responses"][str(meta["status"])] = ok
             for code, text in (("401", "not signed in"), ("403", "role not permitted"),
                                ("404", "not found"), ("409", "refused: state or stale version"),

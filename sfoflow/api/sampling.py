@@ -32,7 +32,7 @@ def sample_decision(review_id: int):
 @bp.get("/sample/decisions")
 @require(lc.ADMIN)
 @doc("The audit export of a sampling year's decisions (JSON, or CSV with ?format=csv)", query=s.ExportQuery,
-     response=s.SampleExport, tags=["sample"])
+     response=s.SampleExport, tags=["sample"], also=("text/csv",))
 def sample_decisions():
     query = s.ExportQuery().load(request.args)
     year = _year(query)

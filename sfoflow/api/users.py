@@ -83,5 +83,6 @@ def reference_data():
         "parallel_review_types": list(reference.parallel_review_types().values()),
         "parallel_review_statuses": list(reference.parallel_review_statuses().values()),
         "agencies": list(reference.agencies().values()),
+        "providers": list(reference.providers().values()),
         "roles": [{"code": k, "name": v} for k, v in lc.ROLES.items()],
     })

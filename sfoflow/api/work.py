@@ -32,7 +32,7 @@ def tasks():
 @require(*WATCHERS)
 @doc("Open QA a page at a time, overdue first (by due date, then id), with counts; filter by overdue, due "
      "within N working days, region, inspector, unallocated; ?format=csv for every match as a spreadsheet",
-     query=s.OpenQaFilter, response=s.OpenQaOut, tags=["work"])
+     query=s.OpenQaFilter, response=s.OpenQaOut, tags=["work"], also=("text/csv",))
 def open_qa():
     f = s.OpenQaFilter().load(request.args.to_dict())
     session = db_session()

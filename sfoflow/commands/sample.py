@@ -1,7 +1,6 @@
 """sample replay (re-derive a year's decisions from the database) and sample simulate (no database)."""
 from __future__ import annotations
 
-import csv
 import sys
 
 import click
@@ -56,10 +55,11 @@ def simulate(path: str, seed: int, k: int | None, year: int | None, audit: bool)
     results = sim.simulate(rows, sim.key_from_seed(seed), k=k, sampling_year=year or sim.DEFAULT_SIMULATION_YEAR)
     if audit:
         records = [sim.audit_record(row, d) for row, d in results]
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["reference"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({**r, "uniform": repr(r["uniform"])} for r in records)
+        from ..csv_safe import write_rows
+
+        names = list(records[0]) if records else ["reference"]
+        write_rows(sys.stdout, [names, *([{**r, "uniform": repr(r["uniform"])}[n] for n in names] for r in records)],
+                   lineterminator="\n")
     else:
         for reference in sim.format_selected(results):
             click.echo(reference)

@@ -13,6 +13,7 @@ from .panels import AgencyContact, Panel, PanelAction, PanelCase, PanelInvite, P
 from .reference import BankHoliday, HealthCheck, Setting, SettingChange
 from .review import AuditEvent, Extension, ParallelReview, Review
 from .sampling import OffenceSamplerState, SampleDecision, SamplerState
+from .throttle import ThrottleCounter
 from .user import ApiToken, User
 from .year import AssessmentTheme, LearningEntry, Theme, YearNarrative, YearPublication, YearSectionChoice
 
@@ -25,5 +26,6 @@ __all__ = [
     "BenchmarkExercise", "BenchmarkRater", "BenchmarkRating", "BenchmarkReview", "HmppsQa",
     "OffenceSamplerState", "SettingChange",
     "AssessmentTheme", "LearningEntry", "Theme", "YearNarrative", "YearPublication", "YearSectionChoice",
+    "ThrottleCounter",
 ]
 __all__ += ["AgencyContact", "Panel", "PanelAction", "PanelCase", "PanelInvite", "PartnershipEvent", "ReviewAgency"]

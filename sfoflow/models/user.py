@@ -24,6 +24,9 @@ class User(Base):
     hmpps_qa: Mapped[bool] = mapped_column(default=False, server_default=false())
     hmpps_qa_manager: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Every signed-in session carries the version it began under; raising it (sign-out, a new
+    # password, deactivation) ends every session of this user, copies of the cookie included.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

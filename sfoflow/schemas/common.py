@@ -1,15 +1,33 @@
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from .. import reference
+from .boundary import check_loaded, check_text
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error, not silently dropped: a typo must not lose data."""
+    """Unknown fields are an error, not silently dropped: a typo must not lose data.
+
+    Every schema that reads input is one of these, so the boundary checks hold for every
+    endpoint, page and import alike: text holding a NUL byte, another control character or a
+    lone surrogate is refused before any field reads it, and a whole number beyond what the
+    database's integer columns hold, or a date outside the years sfoflow handles, after loading;
+    each naming the field (see ``boundary``).
+    """
 
     class Meta:
         ordered = True
+
+    @pre_load
+    def _printable_text(self, data, **kwargs):
+        check_text(data)
+        return data
+
+    @post_load
+    def _within_columns(self, data, **kwargs):
+        check_loaded(data)
+        return data
 
 
 def one_of(choices_fn, what: str):
@@ -30,19 +48,45 @@ class Trimmed(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+class ProviderCode(Trimmed):
+    """A provider from the reference data, by its code; "n54", "N54." and "N 54" all read as N54,
+    and anything that names no provider is refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        code = reference.provider_code(text)
+        if code is None:
+            raise ValidationError(f"unknown provider {text!r}; expected a provider code: "
+                                  f"{', '.join(sorted(reference.providers()))}")
+        return code
+
+
 region_field = lambda **kw: Trimmed(validate=one_of(lambda: list(reference.regions()), "region"), **kw)  # noqa: E731
 offence_field = lambda **kw: Trimmed(  # noqa: E731
     validate=one_of(lambda: list(reference.offence_categories()), "offence category"), **kw)
+provider_field = lambda **kw: ProviderCode(**kw)  # noqa: E731
 reason_field = lambda **kw: Trimmed(validate=[not_blank, validate.Length(max=4000)], **kw)  # noqa: E731
+
+
+class RefusalOut(Schema):
+    field = fields.String(allow_none=True)
+    code = fields.String()
+    message = fields.String()
 
 
 class ErrorSchema(Schema):
     class Inner(Schema):
+        class Meta:
+            unknown = INCLUDE  # an error may say more (e.g. "errors" of an import, "code"): the document allows it
+
         status = fields.Integer()
         message = fields.String()
         fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()))
         reasons = fields.List(fields.String())
         allowed_actions = fields.List(fields.String())
+        refusals = fields.List(fields.Nested(RefusalOut))
+        errors = fields.List(fields.Dict())
+        code = fields.String()
     error = fields.Nested(Inner)
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .. import reference
 from ..deadlines.delivery import STATUSES
 from ..deadlines.rules import KINDS
 from ..workflows.lifecycle import ACTIONS, STATES
-from .common import PageSchema, StrictSchema, Trimmed, one_of, reason_field, region_field
+from .common import PageSchema, StrictSchema, Trimmed, provider_field, reason_field, region_field
 from .reviews import Coded, ReviewOut, UserBrief
 
 # --- allocation -------------------------------------------------------------------------------------
@@ -57,6 +56,9 @@ class SuggestionOut(StrictSchema):
     notes = fields.List(fields.String())
 
 
+MAX_ABSENCE_DAYS = 366  # a year, a leap year's included
+
+
 class AbsenceIn(StrictSchema):
     from_date = fields.Date(required=True)
     to_date = fields.Date(required=True)
@@ -66,6 +68,9 @@ class AbsenceIn(StrictSchema):
     def _in_order(self, data, **kwargs):
         if data["to_date"] < data["from_date"]:
             raise ValidationError("must not be before from_date", "to_date")
+        if (data["to_date"] - data["from_date"]).days >= MAX_ABSENCE_DAYS:
+            raise ValidationError(f"An absence can be at most {MAX_ABSENCE_DAYS} days long; "
+                                  "record a longer one as separate absences", "to_date")
 
 
 class AbsenceOut(StrictSchema):
@@ -80,13 +85,9 @@ class AbsenceList(StrictSchema):
     items = fields.List(fields.Nested(AbsenceOut))
 
 
-def _providers():
-    return [r["provider_code"] for r in reference.regions().values()]
-
-
 class ConflictIn(StrictSchema):
     region = region_field(load_default=None, allow_none=True)
-    provider = Trimmed(load_default=None, allow_none=True, validate=one_of(_providers, "provider code"))
+    provider = provider_field(load_default=None, allow_none=True)
     reason = reason_field(required=True)
 
     @validates_schema

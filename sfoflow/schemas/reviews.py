@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .. import reference
 from ..workflows.lifecycle import ACTIONS, STATES
-from .common import PageSchema, StrictSchema, Trimmed, offence_field, one_of, reason_field, region_field
+from .common import (
+    PageSchema,
+    StrictSchema,
+    Trimmed,
+    offence_field,
+    one_of,
+    provider_field,
+    reason_field,
+    region_field,
+)
 
+EARLIEST_RECEIVED = date(2000, 1, 1)
 REFERENCE_RE = r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$"
 
 
@@ -25,7 +37,7 @@ class ReviewCreate(StrictSchema):
     region = region_field(required=True)
     offence_category = offence_field(required=True)
     received_on = fields.Date(required=True)
-    provider = Trimmed(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    provider = provider_field(load_default=None, allow_none=True)
     is_high_profile = fields.Boolean(load_default=False)
     parallel_reviews = fields.List(fields.Nested(ParallelReviewIn), load_default=list)
     local_team_email = fields.Email(required=True, validate=validate.Length(max=254))  # the column's size
@@ -38,6 +50,14 @@ class ReviewCreate(StrictSchema):
         received = data.get("received_on")
         if today is not None and received is not None and received > today:
             raise ValidationError(f"must not be in the future (today is {today.isoformat()})", "received_on")
+        provider, region = data.get("provider"), data.get("region")
+        if provider and region and reference.providers()[provider]["region"] != region:
+            home = reference.region_name(reference.providers()[provider]["region"])
+            raise ValidationError(f"{provider} is the provider for {home}, not {reference.region_name(region)}; "
+                                  "leave it blank to use the region's provider", "provider")
+        if received is not None and received < EARLIEST_RECEIVED:
+            raise ValidationError("must be on or after 1 January 2000: sfoflow holds no earlier reviews",
+                                  "received_on")
 
 
 def review_create_schema(today) -> ReviewCreate:

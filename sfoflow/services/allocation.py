@@ -21,7 +21,7 @@ from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from . import audit, settings
 from .calendar import get_calendar
-from .errors import NotFound, Refusal, ServiceError, ValidationFailed
+from .errors import Conflict, NotFound, Refusal, ServiceError, ValidationFailed
 from .lifecycle import apply_action
 
 # Open QA an inspector holds: these count against their capacity.
@@ -29,7 +29,9 @@ HELD_STATES = (lc.ALLOCATED, lc.IN_QA, lc.AWAITING_SIGN_OFF)
 
 
 def review_facts(review: Review) -> core.ReviewToAllocate:
-    return core.ReviewToAllocate(review.region, review.provider, review.is_high_profile, review.due_on)
+    # The provider as its code, however an older record spelled it: a conflict holds against the code.
+    provider = reference.provider_code(review.provider) or review.provider
+    return core.ReviewToAllocate(review.region, provider, review.is_high_profile, review.due_on)
 
 
 def _require_senior(session: Session) -> bool:
@@ -152,8 +154,11 @@ def bulk_allocate(session: Session, items: list[dict], actor: User) -> list[Revi
             if not session.is_active:  # a failed write: the rest cannot be tried in this transaction
                 break
     if errors:
-        raise ValidationFailed(f"nothing was allocated: {len(errors)} of {len(items)} could not be", errors=errors,
-                               refusals=refusals)
+        # Every refusal a review changed by someone else meanwhile (a lost race): a conflict, as on the
+        # action endpoint; any other problem in the list is the caller's to fix (422).
+        refused = Conflict if all(e.get("status") == 409 for e in errors) else ValidationFailed
+        raise refused(f"nothing was allocated: {len(errors)} of {len(items)} could not be", errors=errors,
+                      refusals=refusals)
     return done
 
 

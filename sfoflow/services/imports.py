@@ -21,6 +21,7 @@ COLUMNS = ("reference", "region", "offence_category", "received_on", "provider",
            "local_team_email", "parallel_reviews")
 REQUIRED = ("reference", "region", "offence_category", "received_on", "local_team_email")
 MAX_ROWS = 20_000
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024  # above the 10 MB upload cap: no single value can exceed it
 
 
 def _parallel(text: str) -> list[dict]:
@@ -70,7 +71,12 @@ def parse_csv(text: str, today=None, progress=None) -> tuple[list[dict], list[di
     ``progress(n)``, if given, is told every 500 rows how many have been checked."""
     today = today or london_today()
     schema = review_create_schema(today)
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    # newline="": rows may end in \r\n, \n or a lone \r (old Mac Excel), and a quoted value may
+    # hold a line break, as the csv module expects.
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    # A value longer than the csv module's own limit (131,072 characters) reaches the schema,
+    # which names the field and its limit; the whole upload is capped by MAX_CONTENT_LENGTH.
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
     errors: list[dict] = []
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
@@ -85,7 +91,7 @@ def parse_csv(text: str, today=None, progress=None) -> tuple[list[dict], list[di
     if errors:
         return [], errors
     rows, seen = [], {}
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in _rows(reader, errors):
         if progress is not None and number % 500 == 1:
             progress(number - 1)
         if number - 1 > MAX_ROWS:
@@ -117,6 +123,23 @@ def parse_csv(text: str, today=None, progress=None) -> tuple[list[dict], list[di
         seen[clean["reference"]] = number
         rows.append((number, clean))
     return rows, errors
+
+
+def _rows(reader: csv.DictReader, errors: list[dict]):
+    """(row number, row) for each row the csv module can read; one that it cannot (a stray
+    quote before the end of the file) ends the file with an error for that row."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append({"row": reader.line_num or number, "field": "",
+                           "reason": f"the row cannot be read as CSV ({exc})"})
+            return
+        yield number, raw
 
 
 def decode(raw: bytes) -> str | None:

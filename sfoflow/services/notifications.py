@@ -309,17 +309,27 @@ def notify_allocated_inspector(session: Session, review: Review, actor, data: di
         dedupe_key=f"allocated:r{review.id}:v{review.version}:u{inspector.id}", kind=r.ALLOCATION,
         review_id=review.id, key_day=today, recipient_id=inspector.id, recipient_email=inspector.email,
         subject=subject[:300], body=body, status=PENDING, attempts=0,
-        dispatched_at=utcnow())  # handed to the broker on commit; the sweep resends if that fails
+        dispatched_at=None)  # marked handed over only once the broker has it (hand_over)
     session.add(notification)
-    after_commit(session, hand_over, dispatcher_of(session), notification)
+    after_commit(session, hand_over, dispatcher_of(session), notification, session.get_bind())
 
 
-def hand_over(dispatcher: Dispatcher, notification: Notification) -> None:
-    """After commit: give one recorded notification to a worker; if that fails the sweep will."""
-    _sent, error = send_to_worker(dispatcher, notification.id)
+def hand_over(dispatcher: Dispatcher, notification: Notification, bind=None) -> None:
+    """After commit: give one recorded notification to a worker, then mark it in flight
+    (``dispatched_at``) on ``bind`` (the session's engine; after commit the session itself
+    cannot write). If the broker is down it stays unmarked, so the very next sweep sends it
+    rather than waiting for a lease that was never taken to expire."""
+    sent, error = send_to_worker(dispatcher, notification.id)
     if error:
         log.warning("notification %s recorded but not handed to a worker (%s); the sweep will send it",
-                 notification.id, error)
+                    notification.id, error)
+    if sent and bind is not None:
+        from sqlalchemy import update
+
+        with bind.connect() as conn:
+            conn.execute(update(Notification).where(Notification.id.in_(sent), Notification.dispatched_at.is_(None))
+                         .values(dispatched_at=utcnow()))
+            conn.commit()
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -152,12 +152,12 @@ def send_report(session: Session, review: Review, report: QaReport) -> int:
     notification = Notification(
         dedupe_key=f"qa_report:r{review.id}", kind=QA_REPORT, review_id=review.id,
         key_day=london_date(report.sent_at), recipient_id=None, recipient_email=review.local_team_email,
-        subject=subject[:300], body=body, status=PENDING, attempts=0, dispatched_at=utcnow())
+        subject=subject[:300], body=body, status=PENDING, attempts=0, dispatched_at=None)  # see hand_over
     session.add(notification)
     session.flush()
     session.add(NotificationAttachment(notification_id=notification.id, filename=report.pdf_filename,
                                        content_type="application/pdf", content=report.pdf))
-    after_commit(session, notifications.hand_over, dispatcher_of(session), notification)
+    after_commit(session, notifications.hand_over, dispatcher_of(session), notification, session.get_bind())
     return notification.id
 
 

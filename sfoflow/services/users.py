@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -41,14 +42,39 @@ def create_user(session: Session, *, email: str, role: str, name: str | None = N
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password; any sessions signed in with the old one end."""
     if len(password) < 8:
         raise ValidationFailed("password too short", fields={"password": ["at least 8 characters"]})
+    if user.password_hash:
+        user.session_version = (user.session_version or 0) + 1
     user.password_hash = generate_password_hash(password, method="scrypt")
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Every signed-in session of ``user`` ends at its next request (sign-out does this)."""
+    user.session_version = (user.session_version or 0) + 1
+    session.flush()
+
+
+def deactivate(session: Session, user: User) -> None:
+    """The user can no longer sign in or use the API; their sessions and tokens end now."""
+    user.is_active = False
+    revoke_tokens(session, user)
+    end_sessions(session, user)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
 def check_password(session: Session, email: str, password: str) -> User | None:
+    """The user with this email and password, or None. An unknown email takes as long to refuse
+    as a wrong password (a throwaway scrypt hash is checked), so the time does not tell who has
+    an account."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.is_active or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 

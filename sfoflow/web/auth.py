@@ -4,14 +4,18 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from marshmallow import ValidationError, fields, validate
 
 from .. import db_session
+from ..db import transaction
+from ..http import throttle
 from ..models import User
+from ..schemas.boundary import INT_MAX
 from ..schemas.common import StrictSchema, Trimmed
-from ..services import users
+from ..services import audit, settings, users
+from . import sessions
 from .forms import FormErrors, add_schema_errors
 
 bp = Blueprint("auth", __name__)
@@ -32,10 +36,18 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load(user_id: str):
-    if not user_id.isdigit():
+    if not user_id.isdigit() or int(user_id) > INT_MAX:
         return None
-    user = db_session().get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    db = db_session()
+    user = db.get(User, int(user_id))
+    if user is None or not user.is_active:
+        return None
+    values = settings.all_settings(db)  # one query for both limits
+    if not sessions.still_valid(user, idle_minutes=values["session_idle_minutes"],
+                                max_hours=values["session_max_hours"]):
+        session.clear()  # ended (signed out elsewhere, new password, idle or too old): sign in again
+        return None
+    return user
 
 
 def roles_required(*roles: str):
@@ -74,12 +86,25 @@ def sign_in():
             add_schema_errors(errors, exc, {"email": "Email address", "password": "Password"},
                               missing={"email": "Enter your email address", "password": "Enter your password"})
         if body is not None:
-            user = users.check_password(db_session(), body["email"], body["password"])
+            db, guard = db_session(), current_app.extensions["sfoflow_throttle"]
+            limits = throttle.limits_from(settings.all_settings(db).__getitem__)
+            wait = guard.blocked_for(limits, account=body["email"], address=request.remote_addr)
+            user = None if wait else users.check_password(db, body["email"], body["password"])
+            if wait:
+                errors.add("email", f"There have been too many attempts to sign in. Wait {throttle.minutes_text(wait)} "
+                                    "and try again")
+                return render_template("sign_in.html", errors=errors, email=email), 429, {"Retry-After": str(wait)}
             if user is None:
+                if guard.failed(limits, account=body["email"], address=request.remote_addr):
+                    with transaction(db):  # the moment a limit is reached: on the record, once
+                        audit.record(db, review=None, actor=None, action="sign_in_throttled",
+                                     details={"email": body["email"].strip().lower()[:254],
+                                              "address": request.remote_addr})
                 # One message for an unknown email and a wrong password: do not reveal who has an account.
                 errors.add("email", "The email address or password is not right")
             else:
-                session.clear()  # nothing from before sign-in carries over into the signed-in session
+                guard.forget_account(limits, body["email"])
+                sessions.begin(user)  # a new session: nothing from before sign-in carries over
                 login_user(user)
                 flash(f"You are signed in as {user.name}.", "success")
                 return redirect(safe_next(request.args.get("next")))
@@ -89,6 +114,9 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    db = db_session()
+    with transaction(db):
+        users.end_sessions(db, current_user._get_current_object())  # a copy of this cookie stops working too
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

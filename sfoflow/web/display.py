@@ -97,6 +97,8 @@ def choices(kind: str) -> list[tuple[str, str]]:
         return list(lc.STATES.items())
     if kind == "route":
         return [*ROUTES.items(), ("none", "Not yet sampled")]
+    if kind == "provider":
+        return [(code, f"{code} ({item['name']})") for code, item in reference.providers().items()]
     source = {"region": reference.regions, "offence_category": reference.offence_categories,
               "parallel_type": reference.parallel_review_types,
               "parallel_status": reference.parallel_review_statuses}[kind]

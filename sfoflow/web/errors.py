@@ -7,7 +7,9 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..http.errors import error_response
+from ..http import outages
+from ..http.errors import error_response, with_allow
+from ..http.outages import outage_response
 from ..services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,7 @@ PAGES = {
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
     409: ("This could not be done", "Reload the page to see the latest version and try again."),
     413: ("The file is too big", "Files must be smaller than 10MB."),
+    429: ("Too many attempts", "Wait a few minutes and try again."),
     422: ("Sorry, there is a problem with your request", "Check what you entered and try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. The problem has been logged."),
 }
@@ -50,7 +53,20 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException):
         code = exc.code or 500
         title, text = PAGES.get(code, (exc.name, exc.description or ""))
-        return render_error(code, title, text, detail=exc.description)
+        return with_allow(render_error(code, title, text, detail=exc.description), exc)
+
+    outages.init_app(app)
+
+    @app.errorhandler(Exception)
+    def _maybe_outage(exc: Exception):
+        """A database or broker out of reach: 503, logged once (see ``http.outages``); anything
+        else is a server error as before (Flask logs it with its traceback)."""
+        kind = outages.kind_of(exc)
+        if kind is None:
+            if isinstance(exc, HTTPException):
+                return _http(exc)
+            raise exc
+        return outage_response(kind, exc)
 
     @app.errorhandler(ServiceError)
     def _service(exc: ServiceError):

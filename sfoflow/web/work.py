@@ -19,6 +19,7 @@ from ..http.downloads import csv_stream_response, file_response
 from ..models import User
 from ..models.assessment import NotificationAttachment
 from ..notify import attachments, delivery
+from ..schemas.boundary import INT_MAX
 from ..schemas.deadlines import NotificationFilter, OpenQaFilter
 from ..services import allocation, notifications, settings, work
 from ..services.errors import ServiceError
@@ -186,8 +187,9 @@ def notifications_page():
     per_page = settings.get(session, "page_size_default")
     items, total, counts = notifications.page(session, f, per_page=per_page)
     pages = max(1, math.ceil(total / per_page))
+    filters = {k: v for k, v in chosen.items() if k != "page"}  # the links set the page themselves
     return render_template("work/notifications.html", title="Notifications", items=items, total=total,
-                           counts=counts, filters=chosen, page=f["page"], pages=pages,
+                           counts=counts, filters=filters, page=f["page"], pages=pages,
                            statuses=STATUSES, kinds=KINDS)
 
 
@@ -210,6 +212,7 @@ def retry(notification_id: int):
 def outbox():
     session = db_session()
     page_no = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
+    page_no = min(page_no, INT_MAX)  # a page number beyond any there could be is just past the last
     per_page = settings.get(session, "page_size_default")
     items, total = notifications.outbox_page(session, page_no=max(page_no, 1), per_page=per_page)
     files = attachments.summaries(session, [m.notification_id for m in items])

@@ -41,7 +41,7 @@ BAD = [
      "Not a valid date"),
     ("received_on in the future", review_payload(received_on=TOMORROW), 422, "received_on",
      "must not be in the future"),
-    ("provider too long", review_payload(provider="P" * 65), 422, "provider", "Length must be between 1 and 64"),
+    ("provider not a code", review_payload(provider="P" * 65), 422, "provider", "unknown provider"),
     ("is_high_profile not boolean", review_payload(is_high_profile="maybe"), 422, "is_high_profile",
      "Not a valid boolean"),
     ("parallel review type unknown", review_payload(parallel_reviews=[{"type": "inquest", "status": "planned"}]),

@@ -17,7 +17,7 @@ HEADER = "reference,region,offence_category,received_on,provider,is_high_profile
 GOOD = (HEADER
         + "SFO/23/001,london,homicide,2023-04-27,,yes,sfo.london@example.org,"
           "domestic_homicide_review:in_progress;other:planned\n"
-        + "SFO/23/002,N03,rape_serious_sexual,2023-04-29,WLS,no,sfo.wales@example.org,\n")
+        + "SFO/23/002,N03,rape_serious_sexual,2023-04-29,n 03.,no,sfo.wales@example.org,\n")
 
 
 def counts(session):
@@ -51,7 +51,7 @@ def test_good_file_imports_every_row(client, session, central, how):
                                                                     ("other", "planned")]
     # a provider code in the region column is read as that region; 29 April 2023 -> due 24 May
     assert (second.region, second.provider, second.is_high_profile, str(second.due_on)) == \
-        ("wales", "WLS", False, "2023-05-24")
+        ("wales", "N03", False, "2023-05-24")  # "n 03." read as the code
     assert second.parallel_reviews == []
     assert {e.actor_id for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "register"))} == \
         {user.id}

@@ -560,9 +560,10 @@ def test_default_year_is_the_current_sampling_year(api, session):
 # --- the web page --------------------------------------------------------------------------------
 
 def _sign_in(client, user):
-    with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
-        s["_fresh"] = True
+    from tests.support.web import sign_in
+
+    client.delete_cookie("session")  # whoever was signed in before
+    assert sign_in(client, user).status_code == 302
 
 
 def test_balance_page(client, keyed, make_user):

@@ -47,5 +47,7 @@ def review_payload(**overrides) -> dict:
             "received_on": "2023-04-27", "provider": "N07", "is_high_profile": False,
             "parallel_reviews": [{"type": "domestic_homicide_review", "status": "in_progress"}],
             "local_team_email": "sfo.london@example.org"}
+    if "region" in overrides and "provider" not in overrides:
+        data["provider"] = None  # N07 is London's provider; another region has its own (the default)
     data.update(overrides)
     return data

@@ -1,14 +1,14 @@
 """panels: agencies on reviews, agency contacts, learning panels, invites, actions
 
-Revision ID: 0008_panels
-Revises: 0007_hmpps_qa_benchmarking
+Revision ID: 0009_panels
+Revises: 0008_hmpps_qa_benchmarking
 Create Date: 2026-12-01 01:24:25.798965
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_panels'
-down_revision = "0007_hmpps_qa_benchmarking"
+revision = '0009_panels'
+down_revision = "0008_hmpps_qa_benchmarking"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """learning and year summary: themes, learning entries on a QA, narratives, chosen sections, publications
 
-Revision ID: 0009_learning_year
-Revises: 0008_panels
+Revision ID: 0010_learning_year
+Revises: 0009_panels
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009_learning_year'
-down_revision = "0008_panels"
+revision = '0010_learning_year'
+down_revision = "0009_panels"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """HMPPS QA of routed reviews (officer flags, the HMPPS QA record) and benchmarking exercises
 
-Revision ID: 0007_hmpps_qa_benchmarking
-Revises: 0006_fidelity
+Revision ID: 0008_hmpps_qa_benchmarking
+Revises: 0007_hardening
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_hmpps_qa_benchmarking"
-down_revision = "0006_fidelity"
+revision = "0008_hmpps_qa_benchmarking"
+down_revision = "0007_hardening"
 branch_labels = None
 depends_on = None
 

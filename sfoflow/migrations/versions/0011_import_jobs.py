@@ -1,13 +1,13 @@
 """import jobs (large CSV imports in the background); an index for timeliness by original due date
 
-Revision ID: 0010_import_jobs
-Revises: 0009_learning_year
+Revision ID: 0011_import_jobs
+Revises: 0010_learning_year
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_import_jobs"
-down_revision = "0009_learning_year"
+revision = "0011_import_jobs"
+down_revision = "0010_learning_year"
 branch_labels = None
 depends_on = None
 

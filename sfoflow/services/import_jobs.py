@@ -26,6 +26,7 @@ from . import bulk_intake, imports
 from .context import dispatcher_of
 from .dispatch import after_commit
 from .errors import NotFound, Refusal
+from .imports import FIELD_SIZE_LIMIT
 
 TASK = "sfoflow.imports.run"
 # Files with more data rows than this are imported in the background.
@@ -37,10 +38,19 @@ FINISHED = ("done", "refused", "failed")
 
 
 def count_rows(text: str) -> int:
-    """Data rows in the file (blank lines not counted)."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    next(reader, None)
-    return sum(1 for row in reader if any(cell.strip() for cell in row))
+    """Data rows in the file (blank lines not counted), read as ``imports.parse_csv`` reads it. A
+    file the csv module cannot read to the end counts the rows before the fault: the check that
+    follows names the row that cannot be read."""
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    n = 0
+    try:
+        next(reader, None)
+        for row in reader:
+            n += any(cell.strip() for cell in row)
+    except csv.Error:
+        pass
+    return n
 
 
 def wants_background(text: str) -> bool:

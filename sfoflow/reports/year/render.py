@@ -2,11 +2,11 @@
 anonymised per-review figures. Charts come from ``charts`` (matplotlib, imported lazily)."""
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from ... import csv_safe
 from ..dates import long_date
 from ..html import _env
 from ..pdf import FONT, latin1
@@ -108,9 +108,4 @@ def anonymised_rows(rows: Iterable[Mapping], regions: Mapping[str, str],
 
 
 def csv_text(rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_HEAD)
-    w.writerows(rows)
-    w.writerow([f"# {FOOTNOTE}"])
-    return buf.getvalue()
+    return csv_safe.to_text([CSV_HEAD, *rows, [f"# {FOOTNOTE}"]])

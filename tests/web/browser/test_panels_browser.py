@@ -184,6 +184,7 @@ def test_a_learning_panel_end_to_end(browser, database, session, make_user):
 
     # 8. the report (HTML, with its PDF) is emailed to the attendees through the outbox
     with clock(D(2023, 6, 5)):
+        sign_in(browser, manager)  # days later: the session of 30 May has expired (24 hours at most)
         browser.get(panel_url.split("#")[0] + "/report")
         report = browser.find_element(By.ID, "panel-report").text
         assert "SFO/P/0001" in report and "A named police contact for each high-risk case" in report

@@ -62,6 +62,9 @@ class SampleExportRow(StrictSchema):
     purposive_at = fields.DateTime(allow_none=True)
     state = fields.String()
     route = fields.String(allow_none=True)
+    purposive_rule = fields.String(allow_none=True)  # "manager" or the offence variation rule
+    category_order = fields.Integer(allow_none=True)
+    variation_threshold = fields.Integer(allow_none=True)
 
 
 class SampleExport(StrictSchema):

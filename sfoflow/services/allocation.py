@@ -21,6 +21,7 @@ from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from . import audit, settings
 from .calendar import get_calendar
+from .context import now_of
 from .errors import NotFound, Refusal, ServiceError, ValidationFailed
 from .lifecycle import apply_action
 
@@ -57,7 +58,8 @@ def set_inspector(session: Session, review: Review, actor, data: dict, decision)
     data["previous_inspector_id"] = review.inspector_id
     session.add(Allocation(review_id=review.id, inspector_id=data["inspector_id"],
                            previous_inspector_id=review.inspector_id, action=decision.action,
-                           reason=data.get("reason"), allocated_by_id=actor.id if actor else None))
+                           reason=data.get("reason"), allocated_by_id=actor.id if actor else None,
+                           allocated_at=now_of(session)))
     review.inspector_id = data["inspector_id"]
 
 

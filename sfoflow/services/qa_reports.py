@@ -25,7 +25,7 @@ from ..reports import html as report_html
 from ..reports import pdf as report_pdf
 from ..reports.dates import long_date
 from . import notifications
-from .context import dispatcher_of
+from .context import dispatcher_of, now_of
 from .dispatch import after_commit
 from .errors import Conflict, NotFound, Refusal
 
@@ -105,7 +105,7 @@ def issue(session: Session, review: Review, assessment: Assessment, framework: F
     if get(session, review) is not None:
         raise Conflict("a QA report has already been sent for this review",
                        refusals=[Refusal(None, "already_sent", "A QA report has already been sent for this review")])
-    sent_at = utcnow()
+    sent_at = now_of(session)
     inspector_name = review.inspector.name if review.inspector else "Not recorded"
     content = build_content(review, assessment, framework, sent_at=sent_at, inspector_name=inspector_name,
                             signed_off_by=approved_by.name if approved_by else None)

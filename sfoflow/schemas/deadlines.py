@@ -22,6 +22,8 @@ class AllocationItem(StrictSchema):
 class BulkAllocationIn(StrictSchema):
     allocations = fields.List(fields.Nested(AllocationItem), required=True,
                               validate=validate.Length(min=1, max=200))
+    # Why an inspector may take more than their capacity (the allocation is refused without it).
+    over_capacity_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class BulkAllocationOut(StrictSchema):

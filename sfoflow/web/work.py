@@ -146,19 +146,27 @@ def allocate_post():
             errors.add(f"inspector-{rid}", "Select an inspector for each review you have ticked")
             continue
         items.append({"review_id": int(rid), "inspector_id": int(inspector), "version": int(version or 0)})
+    confirmed = request.form.get("confirm_over_capacity") == "yes"
+    reason = (request.form.get("over_capacity_reason") or "").strip()
+    if confirmed and not reason:
+        errors.add("over_capacity_reason", "Enter the reason for allocating beyond the inspector's capacity")
     if errors:
         return _allocation_page(errors, request.form, 400)
     try:
         with transaction(session):
-            done = allocation.bulk_allocate(session, items, current_user)
+            done = allocation.bulk_allocate(session, items, current_user,
+                                            over_capacity_reason=reason if confirmed else None)
     except ServiceError as exc:
         review_ids = {f"allocations.{i}": item["review_id"] for i, item in enumerate(items)}
+        references = allocation.references(session, [item["review_id"] for item in items])
         for refusal in exc.refusals:
             rid = review_ids.get(refusal.field)
-            if rid is None:
+            if refusal.code == "over_capacity":
+                errors.add("confirm_over_capacity", refusal.message)
+            elif rid is None:
                 errors.add("allocations", refusal.message)
             else:
-                errors.add(f"inspector-{rid}", f"Review {rid}: {refusal.message}")
+                errors.add(f"inspector-{rid}", f"{references.get(rid, 'This review')}: {refusal.message}")
         return _allocation_page(errors, request.form, 422)
     flash(f"Allocated {len(done)} review{'s' if len(done) != 1 else ''}: "
           + ", ".join(f"{r.reference} to {r.inspector.name}" for r in done) + ". Each inspector has been emailed.",

@@ -3,6 +3,9 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from .. import reference
+from .messages import use_plain_messages
+
+use_plain_messages()  # marshmallow's own messages in plain English, for every schema
 
 
 class StrictSchema(Schema):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .. import reference
+from ..reports.dates import long_date
 from ..workflows.lifecycle import ACTIONS, STATES
 from .common import PageSchema, StrictSchema, Trimmed, offence_field, one_of, reason_field, region_field
 
@@ -37,7 +38,7 @@ class ReviewCreate(StrictSchema):
         today = self.today
         received = data.get("received_on")
         if today is not None and received is not None and received > today:
-            raise ValidationError(f"must not be in the future (today is {today.isoformat()})", "received_on")
+            raise ValidationError(f"must not be in the future (today is {long_date(today)})", "received_on")
 
 
 def review_create_schema(today) -> ReviewCreate:

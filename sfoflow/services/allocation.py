@@ -213,7 +213,8 @@ def bulk_allocate(session: Session, items: list[dict], actor: User, *,
 def _inspector(session: Session, inspector_id: int) -> User:
     user = session.get(User, inspector_id)
     if user is None or user.role != lc.INSPECTOR:
-        raise NotFound(f"no inspector {inspector_id}")
+        raise NotFound("there is no such inspector",
+                       refusals=[Refusal(None, "not_found", "There is no such inspector")])
     return user
 
 
@@ -264,7 +265,8 @@ def remove(session: Session, model, inspector_id: int, row_id: int, actor: User)
     _inspector(session, inspector_id)
     row = session.get(model, row_id)
     if row is None or row.inspector_id != inspector_id:
-        raise NotFound(f"no such record {row_id} for inspector {inspector_id}")
+        raise NotFound("there is no such record for this inspector",
+                       refusals=[Refusal(None, "not_found", "There is no such record for this inspector")])
     action = "remove_absence" if model is Absence else "remove_conflict"
     audit.record(session, review=None, actor=actor, action=action, details={"inspector_id": inspector_id,
                                                                             "id": row_id})

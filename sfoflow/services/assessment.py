@@ -110,7 +110,7 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
     if data["version"] != assessment.version:
         raise Conflict("the QA was saved elsewhere since you loaded it (another tab or device); "
                        "reload to see the latest answers", code="stale",
-                       reasons=[f"expected version {data['version']}, current version {assessment.version}"],
+                       reasons=["The QA was saved from another tab or device after you loaded it"],
                        refusals=[SAVED_ELSEWHERE])
     answers = dict(assessment.answers or {})
     for item_id, value in data["answers"].items():

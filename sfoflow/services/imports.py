@@ -5,7 +5,7 @@ import csv
 import io
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import reference
@@ -76,11 +76,11 @@ def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
             errors.extend({"row": number, "field": field, "reason": reason}
                           for field, reasons in flatten_messages(exc.messages).items() for reason in reasons)
             continue
-        if clean["reference"] in seen:
+        if clean["reference"].lower() in seen:  # the same reference whatever its case
             errors.append({"row": number, "field": "reference",
-                           "reason": f"duplicate of row {seen[clean['reference']]} in this file"})
+                           "reason": f"duplicate of row {seen[clean['reference'].lower()]} in this file"})
             continue
-        seen[clean["reference"]] = number
+        seen[clean["reference"].lower()] = number
         rows.append((number, clean))
     return rows, errors
 
@@ -97,10 +97,10 @@ def decode(raw: bytes) -> str | None:
 def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
     """Register every row or none. The caller commits; on error nothing has been written."""
     rows, errors = parse_csv(text)
-    existing = set(session.scalars(select(Review.reference).where(
-        Review.reference.in_([c["reference"] for _, c in rows])))) if rows else set()
-    errors += [{"row": n, "field": "reference", "reason": f"{c['reference']!r} is already registered"}
-               for n, c in rows if c["reference"] in existing]
+    existing = {ref.lower() for ref in session.scalars(select(Review.reference).where(
+        func.lower(Review.reference).in_([c["reference"].lower() for _, c in rows])))} if rows else set()
+    errors += [{"row": n, "field": "reference", "reason": f"{c['reference']} is already registered"}
+               for n, c in rows if c["reference"].lower() in existing]
     if errors:
         raise ValidationFailed(f"import refused: {len(errors)} problem(s); nothing was imported",
                                errors=sorted(errors, key=lambda e: (e["row"], e["field"])),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from .. import reference
 from ..models import Extension, ParallelReview, Review, User
 from ..models.base import utcnow
+from ..reports.dates import long_date
 from ..workflows import lifecycle as lc
 from ..working_days import WorkingCalendar, london_today
 from . import audit
@@ -23,9 +24,11 @@ from .wiring import run_intake_hooks
 def register(session: Session, data: dict, actor: User | None, calendar: WorkingCalendar | None = None) -> Review:
     """Register one validated review (see schemas.reviews.ReviewCreate). The caller commits."""
     calendar = calendar or get_calendar(session)
-    if session.scalar(select(Review.id).where(Review.reference == data["reference"])):
+    # One review whatever the case: UX/2023/0001 and ux/2023/0001 are the same reference.
+    same = session.scalar(select(Review.reference).where(func.lower(Review.reference) == data["reference"].lower()))
+    if same is not None:
         raise Conflict("a review with this reference already exists",
-                       fields={"reference": [f"{data['reference']!r} is already registered"]})
+                       fields={"reference": [f"{same} is already registered"]})
     due = calendar.due_on(data["received_on"])
     review = Review(
         reference=data["reference"], region=data["region"], offence_category=data["offence_category"],
@@ -40,7 +43,8 @@ def register(session: Session, data: dict, actor: User | None, calendar: Working
         session.flush()
     except IntegrityError:  # registered at the same moment by someone else; the caller rolls back
         raise Conflict("a review with this reference already exists",
-                       fields={"reference": [f"{data['reference']!r} is already registered"]}) from None
+                       fields={"reference": [f"{data['reference']} is already registered"]}
+                       ) from None
     audit.record(session, review=review, actor=actor, action="register", to_state=lc.RECEIVED,
                  details={"due_on": due.isoformat(), "received_on": data["received_on"].isoformat()})
     run_intake_hooks(session, review, actor)
@@ -64,7 +68,7 @@ def get_visible(session: Session, review_id: int, viewer: User, *, for_update: b
         query = query.with_for_update()
     review = session.scalar(query)
     if review is None:  # the same answer whether it does not exist or is not yours
-        raise NotFound(f"no review {review_id}", refusals=[Refusal(None, "not_found", "There is no such review")])
+        raise NotFound("there is no such review", refusals=[Refusal(None, "not_found", "There is no such review")])
     return review
 
 
@@ -113,9 +117,7 @@ def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date 
 
 def _check_version(review: Review, version: int) -> None:
     if version != review.version:
-        raise Conflict("this review has changed since you loaded it; reload and try again",
-                       reasons=[f"expected version {version}, current version {review.version}"], code="stale",
-                       refusals=[STALE])
+        raise Conflict(STALE.message, reasons=[STALE.message], code="stale", refusals=[STALE])
 
 
 def _require_open(review: Review) -> None:
@@ -173,7 +175,7 @@ def grant_extension(session: Session, review: Review, new_due_on: date, reason: 
     calendar = calendar or get_calendar(session)
     problems = []
     if new_due_on <= review.due_on:
-        problems.append(f"must be after the current due date {review.due_on.isoformat()}")
+        problems.append(f"must be after the current due date, {long_date(review.due_on)}")
     if not calendar.is_working_day(new_due_on):
         problems.append("must be a working day")
     if problems:

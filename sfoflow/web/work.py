@@ -202,9 +202,9 @@ def retry(notification_id: int):
     with transaction(session):
         ok = delivery.retry_failed(session, notification_id)
     if ok:
-        flash(f"Notification {notification_id} will be tried again at the next sweep.", "success")
+        flash("The notification will be tried again at the next sweep.", "success")
     else:
-        flash(f"Notification {notification_id} has not failed, so there is nothing to try again.", "error")
+        flash("That notification has not failed, so there is nothing to try again.", "error")
     return redirect(url_for("work.notifications", status="failed"))
 
 

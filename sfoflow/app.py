@@ -28,6 +28,7 @@ from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
     admin,
+    admin_users,
     auth,
     display,
     errors,
@@ -49,6 +50,7 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
+    admin_users.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
@@ -70,6 +72,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("work.notifications", "Notifications", (ADMIN, MANAGER)),
     NavEntry("work.outbox", "Outbox", (ADMIN,)),
     NavEntry("admin.status", "System status", (ADMIN,)),
+    NavEntry("admin_users.users", "Users", (ADMIN,)),
 )
 
 

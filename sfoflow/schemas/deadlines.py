@@ -67,7 +67,7 @@ class AbsenceIn(StrictSchema):
     @validates_schema
     def _in_order(self, data, **kwargs):
         if data["to_date"] < data["from_date"]:
-            raise ValidationError("must not be before from_date", "to_date")
+            raise ValidationError("must not be before the first day of the absence", "to_date")
 
 
 class AbsenceOut(StrictSchema):

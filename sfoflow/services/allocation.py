@@ -227,7 +227,8 @@ def absences(session: Session, inspector_id: int) -> list[Absence]:
 def add_absence(session: Session, inspector_id: int, data: dict, actor: User) -> Absence:
     user = _inspector(session, inspector_id)
     if data["to_date"] < data["from_date"]:
-        raise ValidationFailed("invalid absence", fields={"to_date": ["must not be before from_date"]})
+        raise ValidationFailed("invalid absence",
+                               fields={"to_date": ["must not be before the first day of the absence"]})
     row = Absence(inspector_id=user.id, from_date=data["from_date"], to_date=data["to_date"],
                   reason=data.get("reason"), created_by_id=actor.id)
     session.add(row)

@@ -58,6 +58,9 @@ def raise_query(session: Session, review: Review, actor: User, reason: str,
                  to_state=review.state, reason=reason,
                  details={"query_id": query.id, "proposed_high_profile": proposed})
     session.flush()
+    from .event_notices import high_profile_query_raised
+
+    high_profile_query_raised(session, review, query, actor)
     return query
 
 

@@ -185,6 +185,9 @@ def grant_extension(session: Session, review: Review, new_due_on: date, reason: 
     audit.record(session, review=review, actor=actor, action="grant_extension", from_state=review.state,
                  to_state=review.state, reason=reason,
                  details={"due_on": [review.due_on.isoformat(), new_due_on.isoformat()]})
-    review.due_on = new_due_on
+    previous_due_on, review.due_on = review.due_on, new_due_on
     flush_or_conflict(session)
+    from .event_notices import extension_granted
+
+    extension_granted(session, review, previous_due_on, reason, actor)
     return review

@@ -35,6 +35,7 @@ from .web import (
     health,
     high_profile,
     intake,
+    landing,
     pages,
     qa_form,
     qa_report,
@@ -50,7 +51,7 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
-    admin_users.bp,
+    admin_users.bp, landing.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
@@ -61,6 +62,9 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
 
 # The service navigation, in the order shown; each person sees the entries for their role.
 NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("landing.dashboard", "Dashboard", (MANAGER,)),
+    NavEntry("landing.intake", "Intake", (CENTRAL_TEAM,)),
+    NavEntry("admin_users.index", "Admin", (ADMIN,)),
     NavEntry("work.my_tasks", "My tasks", (INSPECTOR,)),
     NavEntry("pages.review_list", "Reviews", ROLES),
     NavEntry("work.open_qa", "Open QA", (MANAGER, CENTRAL_TEAM)),
@@ -73,6 +77,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("work.outbox", "Outbox", (ADMIN,)),
     NavEntry("admin.status", "System status", (ADMIN,)),
     NavEntry("admin_users.users", "Users", (ADMIN,)),
+    NavEntry("landing.inbox", "Your notifications", ROLES),
 )
 
 

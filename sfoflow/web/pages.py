@@ -34,7 +34,10 @@ ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Ve
 @bp.get("/")
 @login_required
 def home():
-    return redirect(url_for("pages.review_list"))
+    """Each role lands on its work (web/landing.py)."""
+    from .landing import home_redirect
+
+    return home_redirect()
 
 
 # --- the list -------------------------------------------------------------------------------

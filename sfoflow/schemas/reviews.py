@@ -83,6 +83,9 @@ class ReviewFilter(StrictSchema):
     overdue = fields.Boolean(load_default=None)
     high_profile = fields.Boolean(load_default=None)
     q = Trimmed(load_default=None, validate=validate.Length(max=64))
+    sort = Trimmed(load_default=None, validate=validate.OneOf(
+        ["due_on", "received_on", "reference", "region", "state", "offence_category"]))
+    direction = Trimmed(load_default=None, validate=validate.OneOf(["asc", "desc"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
 

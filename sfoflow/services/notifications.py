@@ -328,6 +328,7 @@ def page(session: Session, f: dict, *, per_page: int) -> tuple[list[Notification
         if f.get(column) is not None:
             query = query.where(getattr(Notification, column) == f[column])
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    f["page"] = min(max(1, f.get("page") or 1), max(1, -(-total // per_page)))  # never past the last page
     items = session.scalars(query.order_by(Notification.id.desc()).limit(per_page)
                             .offset((f.get("page", 1) - 1) * per_page)).all()
     counts = dict.fromkeys(STATUSES, 0)
@@ -335,8 +336,13 @@ def page(session: Session, f: dict, *, per_page: int) -> tuple[list[Notification
     return items, total, counts
 
 
+def outbox_total(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(OutboxMessage))
+
+
 def outbox_page(session: Session, *, page_no: int, per_page: int) -> tuple[list[OutboxMessage], int]:
     total = session.scalar(select(func.count()).select_from(OutboxMessage))
+    page_no = min(max(1, page_no), max(1, -(-total // per_page)))  # never past the last page
     items = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(per_page)
                             .offset((page_no - 1) * per_page)).all()
     return items, total

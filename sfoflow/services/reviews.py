@@ -96,21 +96,51 @@ def filtered(viewer: User, f: dict, today: date) -> Select:
     if f.get("high_profile") is not None:
         query = query.where(Review.is_high_profile == f["high_profile"])
     if f.get("q"):
-        query = query.where(Review.reference.icontains(f["q"], autoescape=True))
+        query = query.where(_search(f["q"], f.get("q_inspector_ids") or ()))
     return query
+
+
+def _search(text: str, inspector_ids):
+    """Reference or inspector's name containing the words typed (any case), a region or offence
+    whose name contains them, or a region's provider code."""
+    text = text.strip()
+    low = text.lower()
+    regions = [code for code, r in reference.regions().items()
+               if low in r["name"].lower() or low == r["provider_code"].lower()]  # N07 finds London's
+    offences = [code for code, o in reference.offence_categories().items() if low in o["name"].lower()]
+    # each alternative is served by an index (tests/api/test_query_counts.py)
+    return or_(Review.reference.icontains(text, autoescape=True), Review.inspector_id.in_(list(inspector_ids)),
+               Review.region.in_(regions), Review.offence_category.in_(offences))
+
+
+# Columns a list can be sorted by (?sort=...&direction=asc|desc); ties always go by id.
+SORTS = {"due_on": Review.due_on, "received_on": Review.received_on, "reference": Review.reference,
+         "region": Review.region, "state": Review.state, "offence_category": Review.offence_category}
 
 
 def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date | None = None):
     """One page of reviews, soonest due first: a fixed number of queries whatever the size."""
     today = today or london_today()
+    if f.get("q"):  # inspectors whose name matches, read first: the search then uses only indexes
+        f["q_inspector_ids"] = list(session.scalars(select(User.id).where(
+            User.role == lc.INSPECTOR, User.name.icontains(f["q"].strip(), autoescape=True))))
     query = filtered(viewer, f, today)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    # Past the last page shows the last page (never "Showing 501 to 489 of 489"); f["page"] says which.
+    f["page"] = min(max(1, f.get("page") or 1), max(1, -(-total // per_page)))
+    column = SORTS.get(f.get("sort") or "due_on", Review.due_on)
+    order = (column.desc(), Review.id.desc()) if f.get("direction") == "desc" else (column, Review.id)
     items = session.scalars(
         query.options(selectinload(Review.parallel_reviews), selectinload(Review.inspector))
-        .order_by(Review.due_on, Review.id)
-        .limit(per_page).offset((f.get("page", 1) - 1) * per_page)
+        .order_by(*order)
+        .limit(per_page).offset((f["page"] - 1) * per_page)
     ).all()
     return items, total
+
+
+def visible_count(session: Session, viewer: User) -> int:
+    """How many reviews this person may see at all (the list shows what its filters keep of them)."""
+    return session.scalar(select(func.count()).select_from(visible(viewer).subquery()))
 
 
 # --- central team edits and extensions --------------------------------------------------------

@@ -24,8 +24,10 @@ from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none
 
 bp = Blueprint("pages", __name__)
 
-FILTERS = ("q", "status", "region", "offence_category", "route", "inspector_id", "overdue", "high_profile")
-FILTER_LABELS = {"q": "Reference", "status": "State", "region": "Region", "offence_category": "Offence",
+FILTERS = ("q", "status", "region", "offence_category", "route", "inspector_id", "overdue", "high_profile", "sort",
+           "direction")
+FILTER_LABELS = {"q": "Search", "sort": "Sort by", "direction": "Order",
+                 "status": "State", "region": "Region", "offence_category": "Offence",
                  "route": "Route", "inspector_id": "Inspector", "overdue": "Overdue",
                  "high_profile": "High profile", "page": "Page"}
 ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version"}
@@ -61,11 +63,16 @@ def review_list():
         reviews.filtered(current_user, {**f, "overdue": True}, today).order_by(None).subquery()))
     calendar = get_calendar(session)
     pages = max(1, math.ceil(total / per_page))
+    sorting = {k: v for k, v in chosen.items() if k not in ("page", "sort", "direction")}
     return render_template(
         "reviews/list.html", title="Reviews", reviews=[review_view(r, calendar, today, current_user) for r in items],
         total=total, overdue=overdue, page=f["page"], pages=pages, per_page=per_page, filters=chosen,
         errors=errors, pagination=_pagination(f["page"], pages, {k: v for k, v in chosen.items() if k != "page"}),
         inspectors=_inspectors(session) if current_user.role != lc.INSPECTOR else [],
+        everything=reviews.visible_count(session, current_user), sort=f.get("sort") or "due_on",
+        direction=f.get("direction") or "asc",
+        sort_href=lambda key, direction: url_for("pages.review_list") + "?" + urlencode(
+            {**sorting, "sort": key, "direction": direction}),
     ), 400 if errors else 200
 
 

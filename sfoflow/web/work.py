@@ -214,7 +214,9 @@ def outbox():
     session = db_session()
     page_no = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
     per_page = settings.get(session, "page_size_default")
-    items, total = notifications.outbox_page(session, page_no=max(page_no, 1), per_page=per_page)
+    pages = max(1, math.ceil(notifications.outbox_total(session) / per_page))
+    page_no = min(max(page_no, 1), pages)
+    items, total = notifications.outbox_page(session, page_no=page_no, per_page=per_page)
     files = attachments.summaries(session, [m.notification_id for m in items])
     return render_template("work/outbox.html", title="Outbox", items=items, total=total, files=files,
                            page=page_no, pages=max(1, math.ceil(total / per_page)),

@@ -13,7 +13,7 @@ from .. import db_session
 from ..db import transaction
 from ..models import AuditEvent, User
 from ..schemas.reviews import ActionIn, ReviewFilter
-from ..services import lifecycle, reviews, settings
+from ..services import lifecycle, reviews, sample_explained, settings
 from ..services.calendar import get_calendar
 from ..services.errors import NotFound, ServiceError
 from ..services.permissions import permissions
@@ -118,6 +118,7 @@ def render_review(review_id: int, errors: FormErrors | None = None, form_name: s
         "reviews/detail.html", title=f"Review {review.reference}", review=view, errors=errors or FormErrors(),
         form=request.form if errors else {}, form_name=form_name, inspectors=inspectors,
         people=_people(session, events), can=permissions(review, current_user),
+        why_sampled=sample_explained.explain(session, review, current_user),
     ), status
 
 

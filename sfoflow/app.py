@@ -38,6 +38,7 @@ from .web import (
     landing,
     pages,
     qa_form,
+    qa_journey,
     qa_report,
     review_edits,
     sampling,
@@ -51,7 +52,7 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
-    admin_users.bp, landing.bp,
+    admin_users.bp, landing.bp, qa_journey.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).

@@ -30,6 +30,8 @@ FILTER_LABELS = {"q": "Search", "sort": "Sort by", "direction": "Order",
                  "status": "State", "region": "Region", "offence_category": "Offence",
                  "route": "Route", "inspector_id": "Inspector", "overdue": "Overdue",
                  "high_profile": "High profile", "page": "Page"}
+# Actions that cannot be undone: the page asks "Are you sure?" first (issue 15).
+CONFIRMED = ("withdraw",)
 ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version"}
 
 
@@ -150,6 +152,14 @@ def take_action(review_id: int, action: str):
     except ValidationError as exc:
         add_schema_errors(errors, exc, ACTION_LABELS, ids)
         return render_review(review_id, errors, f"action-{action}", 422)
+    if action in CONFIRMED and request.form.get("confirm") != "yes":
+        review = reviews.get_visible(session, review_id, current_user)
+        ready = (body.get("version") == review.version and (body.get("reason") or "").strip()
+                 and action in lifecycle.allowed_actions(review, current_user))
+        if ready:  # ask first; anything wrong goes on to be refused below, with its reason
+            label = lc.ACTIONS[action].label
+            return render_template("reviews/confirm_action.html", title=f"{label} {review.reference}?",
+                                   review=review, action=action, label=label, body=body)
     try:
         with transaction(session):
             review = reviews.get_visible(session, review_id, current_user, for_update=True)

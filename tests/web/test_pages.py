@@ -615,3 +615,19 @@ def test_pages_render_without_the_assets(signed_in, app, tmp_path, monkeypatch):
     resp = client.get("/reviews")
     assert resp.status_code == 200 and "Reviews" in text(resp)
     assert client.get("/static/govuk/govuk-frontend.min.css").status_code == 404
+
+
+def test_withdraw_asks_are_you_sure_first(signed_in, session):
+    """Issue 15: withdrawing cannot be undone, so the page asks first; only "Yes" withdraws."""
+    client, central = signed_in(lc.CENTRAL_TEAM)
+    review = select_for_hmip(session, register(session, central))
+    url = f"/reviews/{review.id}"
+    asked = post_form(client, url, f"{url}/actions/withdraw", {"version": review.version, "reason": "Sent twice"})
+    assert asked.status_code == 200 and "Are you sure you want to withdraw this review?" in text(asked)
+    session.refresh(review)
+    assert review.state == lc.SELECTED_FOR_HMIP
+    done = post_form(client, url, f"{url}/actions/withdraw",
+                     {"version": review.version, "reason": "Sent twice", "confirm": "yes"})
+    assert done.status_code == 302
+    session.refresh(review)
+    assert review.state == lc.WITHDRAWN

@@ -204,6 +204,8 @@ def test_a_refused_action_shows_why_and_changes_nothing(browser, make_user, sess
     assert find(browser, "#state").text == "Selected for HMIP"
     browser.switch_to.active_element.send_keys("Sent to us twice")
     submit(browser, find(browser, "#action-withdraw"))
+    assert "Are you sure you want to withdraw this review?" in browser.page_source  # issue 15
+    submit(browser, find(browser, "#confirm-withdraw"))
     assert find(browser, "#state").text == "Withdrawn"
     assert "Sent to us twice" in browser.find_elements(By.CSS_SELECTOR, "#audit tbody tr")[-1].text
 

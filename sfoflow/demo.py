@@ -190,7 +190,24 @@ def load(session: Session, *, production: bool, today: date | None = None, seed:
     for review_id, item in created:
         _progress(session, session.get(Review, review_id), item, journeys.get(review_id), people, today,
                   calendar, summary)
+    _past_emails_were_sent(session, today, summary)
     return summary
+
+
+def _past_emails_were_sent(session: Session, today: date, summary: Summary) -> None:
+    """The emails of the replayed past (allocation notices, reports, ...) went out on their day:
+    recorded as delivered, so the first sweep sends only what is due now. Today's stay pending."""
+    from sqlalchemy import update
+
+    from .deadlines.delivery import DELIVERED, PENDING
+    from .models.notifications import Notification
+
+    with transaction(session):
+        done = session.execute(update(Notification).where(Notification.status == PENDING,
+                                                          Notification.key_day < today)
+                               .values(status=DELIVERED, delivered_at=Notification.created_at)).rowcount
+    if done:
+        summary.actions["past emails recorded as sent"] = done
 
 
 # --- the people's year: absences, conflicts ------------------------------------------------------

@@ -163,3 +163,9 @@ def test_after_the_demo_the_years_figures_look_like_a_real_year(session, client)
 
     ratings = Counter(r.overall_rating for r in session.scalars(select(QaReport)))
     assert len(ratings) >= 3  # varied judgements, not one rating for every review
+
+    # the replayed past's emails went out on their day: the first sweep sends only today's
+    from sfoflow.models.notifications import Notification
+    pending = session.scalars(select(Notification).where(Notification.status == "pending")).all()
+    assert all(n.key_day >= london_today() for n in pending)
+    assert session.scalar(select(func.count()).select_from(Notification)) > 100  # they were recorded

@@ -19,6 +19,7 @@ from ..models import Review, User
 from ..models.notifications import Notification
 from ..reports.dates import long_date
 from ..workflows import lifecycle as lc
+from ..working_days import london_today
 from .context import dispatcher_of, now_of
 from .dispatch import after_commit
 from .notifications import base_url, hand_over, review_link
@@ -51,7 +52,8 @@ def _record(session: Session, kind: str, key: str, review: Review | None, person
     body = "\n\n".join([f"Dear {person.name},", *paragraphs, FOOTER]) + "\n"
     now = now_of(session)
     notification = Notification(dedupe_key=key[:200], kind=kind, review_id=review.id if review else None,
-                                key_day=now.date(), recipient_id=person.id, recipient_email=person.email,
+                                key_day=london_today(now), created_at=now, recipient_id=person.id,
+                                recipient_email=person.email,
                                 subject=subject[:300], body=body, status=PENDING, attempts=0, dispatched_at=now)
     session.add(notification)
     after_commit(session, hand_over, dispatcher_of(session), notification)

@@ -41,7 +41,7 @@ from ..workflows import lifecycle as lc
 from ..working_days import WorkingCalendar, london_today
 from . import settings
 from .calendar import get_calendar
-from .context import dispatcher_of, settings_of
+from .context import dispatcher_of, now_of, settings_of
 from .dispatch import Dispatcher, after_commit
 
 log = logging.getLogger(__name__)
@@ -289,7 +289,8 @@ def notify_allocated_inspector(session: Session, review: Review, actor, data: di
     inspector = session.get(User, data["inspector_id"])
     if inspector is None or not inspector.is_active:
         return
-    today = london_today()
+    now = now_of(session)  # the wall clock, or the demo's replay of a past day
+    today = london_today(now)
     remaining = get_calendar(session).working_days_remaining(review.due_on, today)
     line = messages.ReviewLine(review.reference, reference.region_name(review.region), review.due_on,
                                lc.STATES[lc.ALLOCATED].lower(), inspector.name, remaining,
@@ -298,8 +299,8 @@ def notify_allocated_inspector(session: Session, review: Review, actor, data: di
     notification = Notification(
         dedupe_key=f"allocated:r{review.id}:v{review.version}:u{inspector.id}", kind=r.ALLOCATION,
         review_id=review.id, key_day=today, recipient_id=inspector.id, recipient_email=inspector.email,
-        subject=subject[:300], body=body, status=PENDING, attempts=0,
-        dispatched_at=utcnow())  # handed to the broker on commit; the sweep resends if that fails
+        subject=subject[:300], body=body, status=PENDING, attempts=0, created_at=now,
+        dispatched_at=now)  # handed to the broker on commit; the sweep resends if that fails
     session.add(notification)
     after_commit(session, hand_over, dispatcher_of(session), notification)
 

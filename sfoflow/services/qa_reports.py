@@ -152,7 +152,8 @@ def send_report(session: Session, review: Review, report: QaReport) -> int:
     notification = Notification(
         dedupe_key=f"qa_report:r{review.id}", kind=QA_REPORT, review_id=review.id,
         key_day=london_date(report.sent_at), recipient_id=None, recipient_email=review.local_team_email,
-        subject=subject[:300], body=body, status=PENDING, attempts=0, dispatched_at=utcnow())
+        subject=subject[:300], body=body, status=PENDING, attempts=0, created_at=report.sent_at,
+        dispatched_at=utcnow())
     session.add(notification)
     session.flush()
     session.add(NotificationAttachment(notification_id=notification.id, filename=report.pdf_filename,

@@ -152,6 +152,8 @@ def test_inspector_sees_only_reviews_allocated_to_them(browser, make_user, sessi
     theirs = allocate(session, register(session, central, reference="THEIRS-7"), central, other)
     register(session, central, reference="UNALLOCATED-7")
     sign_in(browser, me)
+    assert find(browser, "h1").text == "My tasks"  # an inspector lands on their work (issue 15)
+    go(browser, "/reviews")
     assert find(browser, "h1").text == "My reviews"
     refs = [r.get_attribute("data-reference") for r in browser.find_elements(By.CSS_SELECTOR, "#reviews tbody tr")]
     assert refs == ["MINE-7"]

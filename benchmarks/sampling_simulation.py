@@ -5,9 +5,12 @@ whose mix drifts through the year) is replayed with replicate r keyed by key_fro
 Prints: overall rate, sample size per year, per-review selection frequency and binomial
 p-values (Holm-corrected), position-within-run chi-square, offence independence within
 region, the largest deviation of any region's selected count from intake/k at any moment,
-and the runtime.
+and the runtime. Then a skewed year (one offence category rare) with the offence variation
+rule (sfoflow/sampling/variation.py): the random sample's rate and per-region guarantee, every
+category at or above the threshold covered, and the purposive additions counted apart.
 
     .venv/bin/python benchmarks/sampling_simulation.py [--years N] [--k K] [--reviews N] [--first-seed S]
+        [--threshold T] [--skewed-years N]
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from scipy import stats  # noqa: E402
 
 from sfoflow.sampling.design import ALGORITHM_VERSION  # noqa: E402
 from sfoflow.sampling.simulate import key_from_seed, simulate  # noqa: E402
+from sfoflow.sampling.variation import RULE_VERSION, simulate_variation  # noqa: E402
 
 REGION_WEIGHTS = [80, 64, 55, 48, 42, 38, 34, 30, 28, 25, 20, 16]  # sums to 480
 OFFENCES = [
@@ -54,6 +58,78 @@ def intake_stream(n_reviews: int, seed: int = 20250401) -> list[tuple[str, str, 
     return rows
 
 
+# A skewed year: kidnapping is rare (about 1% of intake), arson uncommon.
+SKEWED_OFFENCES = [
+    ("homicide", 12), ("attempted_murder", 8), ("other_serious_violence", 34),
+    ("rape_serious_sexual", 26), ("sexual_offences_children", 12), ("arson_endangering_life", 3),
+    ("kidnapping_abduction", 1), ("other_qualifying", 4),
+]
+
+
+def skewed_stream(n_reviews: int, seed: int = 20250402) -> list[tuple[str, str, str]]:
+    rng = random.Random(seed)
+    total = sum(REGION_WEIGHTS)
+    counts = [round(n_reviews * w / total) for w in REGION_WEIGHTS]
+    counts[0] += n_reviews - sum(counts)
+    regions = [f"region_{i + 1:02d}" for i, c in enumerate(counts) for _ in range(c)]
+    rng.shuffle(regions)
+    names, weights = [o for o, _ in SKEWED_OFFENCES], [w for _, w in SKEWED_OFFENCES]
+    return [(f"SKW/{i + 1:04d}", region, rng.choices(names, weights)[0]) for i, region in enumerate(regions)]
+
+
+def skewed_year(n_reviews: int, k: int, threshold: int, years: int, first_seed: int) -> bool:
+    """The offence variation rule on a skewed year; True when every check holds."""
+    rows = skewed_stream(n_reviews)
+    intake_off = Counter(o for _, _, o in rows)
+    intake_reg = Counter(r for _, r, _ in rows)
+    eligible = sorted(o for o, n in intake_off.items() if n >= threshold)
+    random_total = added_total = 0
+    added_per_year, uncovered_without, uncovered_with = [], 0, 0
+    covered_years = Counter()
+    worst_dev = 0.0
+    added_by_offence = Counter()
+    for r in range(years):
+        results = simulate(rows, key_from_seed(first_seed + r), k=k)
+        variation = simulate_variation(((o, d.selected) for (_, _, o), d in results), threshold)
+        drawn, in_sample, so_far = Counter(), Counter(), Counter()
+        added = 0
+        for ((_, region, offence), d), v in zip(results, variation, strict=True):
+            if d.selected:
+                drawn[offence] += 1
+                so_far[region] += 1
+            if d.selected or v.added:
+                in_sample[offence] += 1
+            if v.added:
+                added += 1
+                added_by_offence[offence] += 1
+            worst_dev = max(worst_dev, abs(so_far[region] - d.arrival_order / k))
+        random_total += sum(drawn.values())
+        added_total += added
+        added_per_year.append(added)
+        uncovered_without += any(drawn[o] == 0 for o in eligible)
+        missing = [o for o in eligible if in_sample[o] == 0]
+        uncovered_with += bool(missing)
+        for o in eligible:
+            covered_years[o] += in_sample[o] > 0
+    n = len(rows)
+    print()
+    print(f"skewed year with offence variation ({RULE_VERSION}, threshold {threshold}): {years} replicate "
+          f"years x {n} reviews; intake by category: "
+          + ", ".join(f"{o} {intake_off[o]}" for o, _ in SKEWED_OFFENCES))
+    print(f"random sample rate                {random_total / (years * n):.5f}  (target {1 / k:.5f}; additions "
+          "not counted)")
+    print(f"random sample per-region guarantee max |selected - intake/k| {worst_dev:.2f} over "
+          f"{len(intake_reg)} regions ({'within one' if worst_dev < 1 else 'EXCEEDS ONE'})")
+    print(f"purposive additions per year      min {min(added_per_year)}  mean {added_total / years:.2f}  "
+          f"max {max(added_per_year)}  (counted apart; by category: "
+          + ", ".join(f"{o} {added_by_offence[o]}" for o, _ in SKEWED_OFFENCES if added_by_offence[o]) + ")")
+    print(f"categories at or above threshold  {len(eligible)}: " + ", ".join(eligible))
+    print(f"years with such a category not covered: random draw alone {uncovered_without}/{years}; "
+          f"with the rule {uncovered_with}/{years}")
+    print("years covered, per category       " + ", ".join(f"{o} {covered_years[o]}/{years}" for o in eligible))
+    return uncovered_with == 0 and worst_dev < 1
+
+
 def holm(pvalues):
     m = len(pvalues)
     order = sorted(range(m), key=lambda i: pvalues[i])
@@ -70,6 +146,8 @@ def main(argv=None) -> int:
     ap.add_argument("--reviews", type=int, default=480, help="reviews per year (default 480)")
     ap.add_argument("--k", type=int, default=5, help="sampling rate 1/k (default 5)")
     ap.add_argument("--first-seed", type=int, default=0, help="replicate r uses key_from_seed(first_seed + r)")
+    ap.add_argument("--threshold", type=int, default=5, help="offence variation threshold for the skewed year")
+    ap.add_argument("--skewed-years", type=int, default=500, help="replicate years of the skewed simulation")
     args = ap.parse_args(argv)
     k, years = args.k, args.years
 
@@ -159,7 +237,8 @@ def main(argv=None) -> int:
           f"({'within one' if worst < 1 else 'EXCEEDS ONE'})")
     print(f"runtime: simulation {sim_seconds:.2f}s ({sim_seconds / (years * n) * 1e6:.2f} us/decision), "
           f"statistics {stats_seconds:.2f}s")
-    return 0 if worst < 1 else 1
+    skewed_ok = skewed_year(args.reviews, k, args.threshold, args.skewed_years, args.first_seed)
+    return 0 if worst < 1 and skewed_ok else 1
 
 
 if __name__ == "__main__":

@@ -15,21 +15,31 @@ from flask.json.provider import DefaultJSONProvider
 from . import api, logs
 from .api import allocation as api_allocation
 from .api import assessments as api_assessments
+from .api import benchmarking as api_benchmarking
+from .api import hmpps_qa as api_hmpps_qa
+from .api import information as api_information
+from .api import learning as api_learning
 from .api import lifecycle as api_lifecycle
 from .api import notifications as api_notifications
 from .api import openapi as api_openapi
+from .api import panels as api_panels
 from .api import reviews as api_reviews
 from .api import sampling as api_sampling
+from .api import settings as api_settings
 from .api import users as api_users
 from .api import work as api_work
+from .api import years as api_years
 from .config import Settings, from_env
 from .db import Database
 from .services.context import session_info
 from .tasks import CeleryDispatcher, init_celery
 from .web import (
     admin,
+    admin_settings,
     admin_users,
+    agency_response,
     auth,
+    benchmarking,
     display,
     errors,
     health,
@@ -37,12 +47,15 @@ from .web import (
     intake,
     landing,
     pages,
+    panels,
     qa_form,
+    qa_information,
     qa_journey,
     qa_report,
     review_edits,
     sampling,
     work,
+    year,
 )
 from .web.csrf import csrf
 from .web.navigation import NavEntry, init_navigation
@@ -52,6 +65,10 @@ from .workflows.lifecycle import ADMIN, CENTRAL_TEAM, INSPECTOR, MANAGER, ROLES
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health.bp, auth.bp, pages.bp, intake.bp, review_edits.bp, sampling.bp, work.bp,
     qa_form.bp, qa_report.bp, high_profile.bp, admin.bp,
+    benchmarking.bp,
+    admin_settings.bp, qa_information.bp,
+    panels.bp, agency_response.bp,
+    year.bp,
     admin_users.bp, landing.bp, qa_journey.bp,
 )
 
@@ -59,6 +76,10 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
 API_BLUEPRINTS: tuple[Blueprint, ...] = (
     api_reviews.bp, api_users.bp, api_lifecycle.bp, api_sampling.bp, api_allocation.bp,
     api_work.bp, api_notifications.bp, api_assessments.bp, api_openapi.bp,
+    api_hmpps_qa.bp, api_benchmarking.bp,
+    api_settings.bp, api_information.bp,
+    api_panels.bp,
+    api_learning.bp, api_years.bp,
 )
 
 # The service navigation, in the order shown; each person sees the entries for their role.
@@ -77,6 +98,15 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("work.notifications", "Notifications", (ADMIN, MANAGER)),
     NavEntry("work.outbox", "Outbox", (ADMIN,)),
     NavEntry("admin.status", "System status", (ADMIN,)),
+    NavEntry("benchmarking.hmpps_queue", "HMPPS QA", (CENTRAL_TEAM,)),
+    NavEntry("benchmarking.exercises", "Benchmarking", (MANAGER, INSPECTOR, CENTRAL_TEAM)),
+    NavEntry("benchmarking.hmpps_staff", "HMPPS QA staff", (ADMIN,)),
+    NavEntry("admin_settings.settings_page", "Settings", (ADMIN,)),
+    NavEntry("panels.panel_list", "Learning panels", (MANAGER,)),
+    NavEntry("panels.contacts", "Agency contacts", (ADMIN,)),
+    NavEntry("year.current", "Year in review", (MANAGER, CENTRAL_TEAM, ADMIN)),
+    NavEntry("year.amendments", "Amendments", (CENTRAL_TEAM,)),
+    NavEntry("year.themes", "Learning themes", (ADMIN,)),
     NavEntry("admin_users.users", "Users", (ADMIN,)),
     NavEntry("landing.inbox", "Your notifications", ROLES),
 )

@@ -1,6 +1,7 @@
 """Engine, sessions and migrations. The same code runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,21 +94,40 @@ def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+@functools.cache
+def _migration_script():
+    """The migration files, read once per process (they do not change while it runs): /readyz
+    asks on every call, and reading them costs twenty times the query it makes."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return script, frozenset(script.get_heads())
+
+
+@functools.lru_cache(maxsize=8)
+def _reached(current: frozenset[str]) -> frozenset[str] | None:
+    script, _heads = _migration_script()
+    if not current:
+        return frozenset()
+    try:
+        return frozenset(r.revision for r in script.iterate_revisions(tuple(current), "base"))
+    except Exception:  # a revision this code does not know
+        return None
+
+
 def migration_status(engine: Engine) -> tuple[set[str], set[str]]:
     """(revisions applied, revisions at head); the two are equal when the schema is up to date.
 
     A head that another applied revision ``depends_on`` is not kept in alembic_version, so
     "applied" counts the heads reached through the recorded revisions and their dependencies.
+    The migration files are read once per process; each call runs one query.
     """
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False)))
-    heads = set(script.get_heads())
+    _script, heads = _migration_script()
     with engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
-    try:
-        reached = {r.revision for r in script.iterate_revisions(tuple(current), "base")} if current else set()
-    except Exception:  # a revision this code does not know: report what the database says
-        return current, heads
-    return (heads & reached) | (current - heads), heads
+    reached = _reached(frozenset(current))
+    if reached is None:  # report what the database says
+        return current, set(heads)
+    return (set(heads) & reached) | (current - heads), set(heads)

@@ -81,6 +81,16 @@ def _carry_request_id(headers=None, **_kw) -> None:
         headers.setdefault(REQUEST_ID_HEADER, g.request_id)
 
 
+SECRET_PATHS = ("/respond/",)  # personal links (learning panels): the token is a credential, never logged
+
+
+def _loggable(path: str) -> str:
+    for prefix in SECRET_PATHS:
+        if path.startswith(prefix):
+            return prefix + "<token>"
+    return path
+
+
 def init_app(app: Flask) -> None:
     configure(app.config["SFOFLOW"].log_level)
     before_task_publish.connect(_carry_request_id, weak=False, dispatch_uid="sfoflow.logs")
@@ -97,7 +107,7 @@ def init_app(app: Flask) -> None:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         user = g.get("user")
         log.info("request", extra={
-            "request_id": g.get("request_id"), "method": request.method, "path": request.path,
+            "request_id": g.get("request_id"), "method": request.method, "path": _loggable(request.path),
             "status": response.status_code, "ms": round((time.perf_counter() - g.get("started", 0)) * 1000, 1),
             "user": getattr(user, "id", None)})
         return response

@@ -65,7 +65,7 @@ def get_assessment(review_id: int):
 
 
 @bp.patch("/reviews/<int:review_id>/assessment")
-@require(lc.INSPECTOR)
+@require(lc.INSPECTOR, lc.CENTRAL_TEAM)  # the central team: the HMPPS QA officer holding it
 @doc("Save part of the draft (answers, ratings, feedback, summary) with the version you loaded; "
      "null clears a value", body=s.AssessmentDraftIn, response=s.AssessmentOut, tags=["assessment"])
 def patch_assessment(review_id: int):

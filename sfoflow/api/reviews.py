@@ -1,14 +1,14 @@
 """Reviews: intake, import, lists, detail, lifecycle actions, central team edits, extensions."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from sqlalchemy import select
 
 from .. import db_session
 from ..db import transaction
 from ..models import AuditEvent
 from ..schemas import reviews as s
-from ..services import imports, lifecycle, reviews, settings
+from ..services import import_jobs, imports, lifecycle, reviews, settings
 from ..services.calendar import get_calendar
 from ..services.errors import ValidationFailed
 from ..services.views import review_view
@@ -46,7 +46,8 @@ def create_review():
 
 @bp.post("/reviews/import")
 @require(lc.CENTRAL_TEAM)
-@doc("Import reviews from CSV, all or nothing; errors name each row, field and reason",
+@doc("Import reviews from CSV, all or nothing; errors name each row, field and reason. A file of more than "
+     "500 rows (or ?background=true) is imported in the background: 202 with the job and its status_url",
      response=s.ImportResult, status=201, form="text/csv")
 def import_reviews():
     upload = request.files.get("file")
@@ -58,9 +59,23 @@ def import_reviews():
     if text is None:
         raise ValidationFailed("the file is not UTF-8 text", errors=[])
     session = db_session()
+    if request.args.get("background") == "true" or import_jobs.wants_background(text):
+        with transaction(session):
+            job = import_jobs.create(session, text, upload.filename if upload else "", current_user())
+        url = url_for("api.reviews.import_status", job_id=job.id)
+        return jsonify({**import_jobs.view(job), "status_url": url}), 202, {"Location": url}
     with transaction(session):
         created = imports.import_csv(session, text, current_user())
     return jsonify({"imported": len(created), "references": [r.reference for r in created]}), 201
+
+
+@bp.get("/imports/<int:job_id>")
+@require(lc.CENTRAL_TEAM)
+@doc("A background import: rows checked and written so far, then the result (refused with every problem, "
+     "or imported)", response=s.ImportJobOut)
+def import_status(job_id: int):
+    job = import_jobs.get(db_session(), job_id)
+    return jsonify({**import_jobs.view(job), "status_url": url_for("api.reviews.import_status", job_id=job.id)})
 
 
 @bp.get("/reviews")

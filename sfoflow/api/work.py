@@ -6,9 +6,9 @@ from datetime import date
 from flask import Blueprint, jsonify, request
 
 from .. import db_session
-from ..http.downloads import csv_response
+from ..http.downloads import csv_stream_response
 from ..schemas import deadlines as s
-from ..services import work
+from ..services import settings, work
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from .auth import current_user, require
@@ -30,15 +30,18 @@ def tasks():
 
 @bp.get("/open-qa")
 @require(*WATCHERS)
-@doc("Every open QA, overdue first, with counts; filter by overdue, due within N working days, region, "
-     "inspector, unallocated; ?format=csv for a spreadsheet", query=s.OpenQaFilter, response=s.OpenQaOut,
-     tags=["work"])
+@doc("Open QA a page at a time, overdue first (by due date, then id), with counts; filter by overdue, due "
+     "within N working days, region, inspector, unallocated; ?format=csv for every match as a spreadsheet",
+     query=s.OpenQaFilter, response=s.OpenQaOut, tags=["work"])
 def open_qa():
     f = s.OpenQaFilter().load(request.args.to_dict())
-    result = work.open_qa(db_session(), f)
+    session = db_session()
+    today = london_today()
     if f["format"] == "csv":
-        return csv_response(work.open_qa_csv_rows(result), work.open_qa_csv_name(result))
-    return jsonify(result)
+        return csv_stream_response(work.open_qa_csv_rows(work.open_qa_all(session, f, today)),
+                                   work.open_qa_csv_name({"today": today}))
+    per_page = min(f["per_page"] or settings.get(session, "page_size_default"), settings.get(session, "page_size_max"))
+    return jsonify(work.open_qa(session, f, today, per_page=per_page))
 
 
 @bp.get("/workload")

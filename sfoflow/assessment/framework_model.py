@@ -63,6 +63,7 @@ class Item:
     na_basis: str | None = None  # why 'not applicable' is allowed (from the guidance)
     required_if: Condition | None = None
     verbatim: bool = True  # text is the exact wording of the source form
+    guidance_full: tuple[str, ...] = ()  # the whole guidance of seed 001 for it, paragraph by paragraph
 
     @property
     def is_yes_no(self) -> bool:
@@ -107,6 +108,9 @@ class Standard:
     key_questions: tuple[KeyQuestion, ...]
     prompts: tuple[Item, ...]  # prompts directly under the standard (standards 2 and 4)
     characteristics: Mapping[str, str] = field(default_factory=dict)  # rating key -> summary
+    guidance_full: tuple[str, ...] = ()  # seed 001's judgement guidance for the standard
+    # seed 000's whole text for each rating: rating key -> paragraphs
+    characteristics_text: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def items(self) -> tuple[Item, ...]:
         """Every answerable item in form order: each key question followed by its prompts,
@@ -141,6 +145,9 @@ class Framework:
     overall_banding: tuple[tuple[int, int, Rating], ...]
     share_bands: tuple[tuple[int, ShareBand], ...]
     rating_characteristics: Mapping[str, Any]
+    # how a 'not applicable' answer counts: {"rule", "counts", "annual_summary"} (plain words)
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    schema: int = 1  # the file's "schema": 1 (v1.json, as first recorded) or 2 (the stricter rules)
     summary_required: bool = True
     feedback_required: bool = True
     path: Path | None = None

@@ -2,9 +2,17 @@
 
 Every problem is collected (duplicate ids, missing wording, bad answer types, broken banding...)
 so that one FrameworkError lists them all, rather than stopping at the first.
+
+A file's ``"schema"`` says which rules it is held to. Schema 1 (v1.json, which QAs are pinned
+to) is checked exactly as when it was recorded. Schema 2 (v2.json on) adds the rules of issue 12
+"faithful to the guidance": every ``na_basis`` quotes the prompt's own conditional words, the
+file states how 'not applicable' counts (``not_applicable``), and it carries seed 000's whole
+text (``rating_characteristics.text`` and ``outstanding_condition``, and each standard's
+``characteristics_text`` for all four ratings). A file without "schema" is schema 1.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -26,6 +34,9 @@ from .framework_model import (
 )
 from .ratings import MAX_SCORE_PER_STANDARD, Rating, ShareBand
 
+SCHEMAS = (1, 2)  # the schemas this code understands; see the module docstring
+NOT_APPLICABLE_KEYS = ("rule", "counts", "annual_summary")  # schema 2: how 'not applicable' counts
+
 
 def parse_framework(data: Any, key: str = "custom", path: Path | None = None) -> Framework:
     """Validate the parsed JSON and build the Framework. Raises FrameworkError listing every
@@ -39,6 +50,7 @@ class _Parser:
         self.path = path
         self.problems: list[str] = []
         self.index: dict[str, Item] = {}
+        self.schema = 1
 
     def problem(self, msg: str) -> None:
         self.problems.append(msg)
@@ -96,6 +108,13 @@ class _Parser:
         na_basis = raw.get("na_basis")
         if allows_na and not (isinstance(na_basis, str) and na_basis.strip()):
             self.problem(f"{where}: allows_na needs an 'na_basis' saying why (from the guidance)")
+        if self.schema >= 2 and allows_na and isinstance(na_basis, str) and isinstance(text, str):
+            # 'not applicable' only where the prompt's own words make it conditional: the basis
+            # quotes those words ('where they existed', 'where relevant', ...) from the text
+            quoted = re.findall(r"'([^']+)'", na_basis)
+            if not any(q.lower() in text.lower() for q in quoted):
+                self.problem(f"{where}: na_basis must quote the words of the prompt that make it "
+                             "conditional (e.g. 'where relevant')")
         if allows_na and answer_type != YES_NO:
             self.problem(f"{where}: only yes/no items can allow 'not applicable'")
         number = raw.get("number")
@@ -125,6 +144,7 @@ class _Parser:
             parent_id=parent_id, standard_id=standard_id, section_id=section_id,
             na_basis=na_basis if isinstance(na_basis, str) else None, required_if=cond,
             verbatim=raw.get("verbatim", True) is not False,
+            guidance_full=self._paragraphs(raw, "guidance_full", where),
         )
         if kind == KIND_KEY_QUESTION:
             prompts = tuple(
@@ -145,6 +165,11 @@ class _Parser:
         if not isinstance(data, Mapping):
             raise FrameworkError(f"QA framework {self.key}: the file must hold a JSON object")
         where = "framework"
+        schema = data.get("schema", 1)
+        if isinstance(schema, bool) or schema not in SCHEMAS:
+            self.problem(f"framework: 'schema' must be one of {', '.join(map(str, SCHEMAS))}, not {schema!r}")
+        else:
+            self.schema = schema
         version = self._str(data, "version", where)
         title = self._str(data, "title", where)
         source = data.get("source")
@@ -220,11 +245,20 @@ class _Parser:
             for k in chars:
                 if k != "heading" and k not in {r.key for r in Rating}:
                     self.problem(f"{sw}: characteristics key {k!r} is not a rating key")
+            full = raw.get("characteristics_text") or {}
+            if not isinstance(full, Mapping) or any(k not in {r.key for r in Rating} for k in full):
+                self.problem(f"{sw}: characteristics_text must map rating keys to lists of paragraphs")
+                full = {}
+            elif self.schema >= 2 and set(full) != {r.key for r in Rating}:
+                self.problem(f"{sw}: characteristics_text needs the whole text for each of the four ratings")
             standards.append(Standard(
                 id=sid, number=raw.get("number") or sid, title=self._str(raw, "title", sw),
                 statement=self._str(raw, "statement", sw), guidance=raw.get("guidance") or "",
                 key_questions=tuple(kqs), prompts=tuple(prompts),
                 characteristics=MappingProxyType(dict(chars)),
+                guidance_full=self._paragraphs(raw, "guidance_full", sw),
+                characteristics_text=MappingProxyType(
+                    {k: self._paragraphs(full, k, f"{sw} characteristics_text") for k in full}),
             ))
         if not standards:
             self.problem("framework: no standards")
@@ -239,6 +273,8 @@ class _Parser:
                 elif it.required_if.equals not in ("yes", "no", "na"):
                     self.problem(f"item {it.id!r}: required_if.equals must be yes, no or na")
 
+        if self.schema >= 2:
+            self._schema_2_text(data)
         banding = self._banding(data.get("overall_banding"), len(standards))
         share_bands = self._share_bands(data.get("share_bands"))
         submission = data.get("submission") or {}
@@ -255,10 +291,37 @@ class _Parser:
             sections=tuple(sections), standards=tuple(standards),
             rating_scale=rating_scale, overall_banding=banding, share_bands=share_bands,
             rating_characteristics=MappingProxyType(dict(data.get("rating_characteristics") or {})),
+            not_applicable=MappingProxyType(dict(data.get("not_applicable") or {})),
+            schema=self.schema,
             summary_required=bool(submission.get("summary_required", True)),
             feedback_required=bool(submission.get("feedback_required_per_standard", True)),
             path=self.path, _index=MappingProxyType(dict(self.index)),
         )
+
+    def _schema_2_text(self, data: Mapping) -> None:
+        """Schema 2: the file says how 'not applicable' counts and holds seed 000's whole text."""
+        na = data.get("not_applicable")
+        if not isinstance(na, Mapping) or not all(isinstance(na.get(k), str) and na[k].strip()
+                                                  for k in NOT_APPLICABLE_KEYS):
+            self.problem("framework: 'not_applicable' must state the " + ", ".join(NOT_APPLICABLE_KEYS)
+                         + " of a 'not applicable' answer")
+        general = data.get("rating_characteristics")
+        if not isinstance(general, Mapping):
+            self.problem("framework: 'rating_characteristics' must be an object")
+            return
+        if not self._paragraphs(general, "text", "rating_characteristics"):
+            self.problem("rating_characteristics: 'text' must hold the general text, paragraph by paragraph")
+        self._str(general, "outstanding_condition", "rating_characteristics")
+
+    def _paragraphs(self, raw: Mapping, key: str, where: str) -> tuple[str, ...]:
+        """A list of paragraphs of guidance text (a list item is a paragraph starting "- ")."""
+        value = raw.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+            self.problem(f"{where}: {key} must be a list of paragraphs (non-empty strings)")
+            return ()
+        return tuple(value)
 
     def _rating_scale(self, raw: Any) -> tuple[Rating, ...]:
         if raw is None:

@@ -12,7 +12,7 @@ Sources (see /work/shared/seeds):
 * 004 (2017 consultation), 4.8-4.10: the share-of-'yes' bands and how the inspectorate maps
   them to ratings (see ``SHARE_BANDS`` below).
 
-The same scale and banding are also recorded as data in ``config/qa_framework/v1.json``; the
+The same scale and banding are also recorded as data in each ``config/qa_framework/vN.json``; the
 framework loader checks the two agree, and ``overall_rating``/``suggested_judgement`` accept a
 ``banding``/``bands`` argument so a later framework version can supply its own.
 """
@@ -44,6 +44,7 @@ __all__ = [
     "SHARE_BANDS",
     "band_for_share",
     "band_for_counts",
+    "Suggestion",
     "suggested_judgement",
     "suggested_answer",
     "rating_for_lowest_band",
@@ -348,18 +349,69 @@ def band_for_counts(yes: int, answered: int,
     return _band_for_fraction(Fraction(yes, answered), bands)
 
 
-def suggested_judgement(bal: Balance,
-                        bands: Iterable[tuple[int, ShareBand]] = SHARE_BANDS) -> Rating | None:
-    """A SUGGESTED rating from the share of 'yes' among yes/no answers, using the 004 bands and
-    their 4.10 mapping to ratings. None when nothing was answered yes or no.
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested range of ratings for ONE review's standard, with the reason in plain words.
 
-    Only a prompt for the inspector: 001 says a single 'no' may be serious enough to preclude
-    'yes', and 000 says the rating characteristics guide the final rating.
+    ``ratings`` is the range, best first (never Outstanding alone: a count of 'yes' cannot show
+    the Outstanding characteristics of seed 000); ``consider_outstanding`` is set when every
+    answer is 'yes', the only case where seed 000's condition ("the rest of the review is
+    overwhelmingly of a good standard") can hold.
     """
-    share = bal.share
-    if share is None:
+
+    ratings: tuple[Rating, ...]
+    label: str
+    reason: str
+    basis: str  # 'all_yes', 'mostly_yes', 'balanced', 'mostly_no'
+    consider_outstanding: bool = False
+
+    @property
+    def keys(self) -> list[str]:
+        return [r.key for r in self.ratings]
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def suggested_judgement(bal: Balance, *, what: str = "answers") -> Suggestion | None:
+    """The suggested judgement for one review's standard, from the balance of its yes and no
+    answers (seed 001: "weigh up the balance of 'yes' and 'no' judgements"), anchored on Good
+    (seed 004, 4.18: the wording of the questions "indicates broadly what will result in a
+    'good' rating"):
+
+    * all yes  -> Good; consider Outstanding if the Outstanding characteristics are present
+    * more yes than no -> Good or Requires improvement
+    * as many yes as no -> Requires improvement or Good (weigh which answers matter more)
+    * more no than yes -> Requires improvement or Inadequate
+
+    Never a single 'Outstanding' from a count (seed 000: Outstanding needs a number of the
+    Outstanding characteristics and a review otherwise overwhelmingly of a good standard). The
+    share-of-'yes' bands of seed 004 are for many reviews (``band_for_counts``), not one.
+    'Not applicable' answers are left out of the balance and named in the reason.
+    None when nothing was answered yes or no.
+    """
+    if bal.answered == 0:
         return None
-    return _band_for_fraction(share, bands).rating
+    one = what[:-1] if what.endswith("s") else what
+    counted = f"{bal.yes} yes and {bal.no} no among {_plural(bal.answered, one, what)}"
+    if bal.not_applicable:
+        counted += f" ({bal.not_applicable} not applicable, left out of the balance)"
+    if bal.no == 0:
+        return Suggestion(
+            (Rating.GOOD,), "Good; consider Outstanding if the Outstanding characteristics are present",
+            f"All answered yes: {counted}. The questions describe a good review; Outstanding needs "
+            "several of the Outstanding characteristics and the rest of the review overwhelmingly good.",
+            "all_yes", consider_outstanding=True)
+    if bal.yes > bal.no:
+        return Suggestion((Rating.GOOD, Rating.REQUIRES_IMPROVEMENT), "Good or Requires improvement",
+                          f"Mostly yes: {counted}. Weigh whether the no answers are serious enough "
+                          "to rule out Good.", "mostly_yes")
+    if bal.yes == bal.no:
+        return Suggestion((Rating.GOOD, Rating.REQUIRES_IMPROVEMENT), "Requires improvement or Good",
+                          f"Evenly balanced: {counted}. Weigh which answers matter more.", "balanced")
+    return Suggestion((Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE), "Requires improvement or Inadequate",
+                      f"Mostly no: {counted}. Inadequate if the gaps leave the standard unmet.", "mostly_no")
 
 
 def suggested_answer(bal: Balance) -> str | None:

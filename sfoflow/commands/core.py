@@ -77,16 +77,35 @@ def import_(file, as_email) -> None:
 
     from ..db import transaction
     from ..models import User
+    from ..services import import_jobs
     from ..services.errors import ServiceError
     from ..services.imports import import_csv
 
+    text = file.read()
     with app_session() as (_app, session):
         actor = session.scalar(select(User).where(User.email == as_email.lower())) if as_email else None
         if as_email and actor is None:
             raise click.ClickException(f"no user {as_email}")
+        if import_jobs.wants_background(text):
+            # A large file: checked whole, then written in short batches (others can register
+            # meanwhile), as the worker would, but here and now.
+            from ..tasks.imports import run_job
+
+            with transaction(session):
+                job = import_jobs.create(session, text, getattr(file, "name", ""), actor, send=False)
+            run_job(session, job.id)
+            session.expire_all()
+            result = import_jobs.view(import_jobs.get(session, job.id))
+            if result["status"] != "done":
+                click.echo(result["message"], err=True)
+                for e in result["errors"]:
+                    click.echo(f"  row {e['row']}, {e['field'] or '(row)'}: {e['reason']}", err=True)
+                sys.exit(1)
+            click.echo(f"imported {result['rows_written']} review(s)")
+            return
         try:
             with transaction(session):
-                created = import_csv(session, file.read(), actor)
+                created = import_csv(session, text, actor)
         except ServiceError as exc:
             click.echo(exc.message, err=True)
             for e in exc.extra.get("errors", []):

@@ -36,13 +36,61 @@ def _compose(greeting: str, paragraphs: list[str]) -> str:
     return "\n\n".join([f"Dear {greeting},", *paragraphs, FOOTER]) + "\n"
 
 
-def allocation(name: str, r: ReviewLine) -> tuple[str, str]:
+def high_profile_line(is_high_profile: bool | None) -> str:
+    """Seed 001: "the email will contain confirmation of the case's high-profile status"."""
+    if is_high_profile is None:
+        return ""
+    status = "high profile" if is_high_profile else "not high profile"
+    return (f"High-profile status: the HMPPS SFO central team has designated this case as {status}. If you "
+            "think this is wrong, raise a high-profile query from the QA form: the central team has the "
+            "final say.")
+
+
+def parallel_lines(parallel: list[tuple[str, str]] | None) -> str:
+    """The parallel reviews the central team knows of, each with its status."""
+    if parallel is None:
+        return ""
+    if not parallel:
+        return ("Parallel reviews: none known to the central team. HMPPS may not be aware of other reviews "
+                "at the time of allocation.")
+    return "Parallel reviews known to the central team:\n" + "\n".join(
+        f"- {kind}: {status}" for kind, status in parallel)
+
+
+def allocation(name: str, r: ReviewLine, *, is_high_profile: bool | None = None,
+               parallel: list[tuple[str, str]] | None = None) -> tuple[str, str]:
     left = "It is due today." if r.working_days == 0 else f"That is {_days(r.working_days)} from today."
+    extra = [p for p in (high_profile_line(is_high_profile), parallel_lines(parallel)) if p]
     return (f"SFO review {r.reference} allocated to you: due {long_date(r.due_on)}",
             _compose(name, [
                 f"SFO review {r.reference} ({r.region}) has been allocated to you for quality assurance.",
                 f"The QA report is due on {long_date(r.due_on)}. {left}",
+                *extra,
                 f"Open the review: {r.link}",
+            ]))
+
+
+def high_profile_query(name: str, reference: str, region: str, proposed: bool, raised_by: str,
+                       link: str) -> tuple[str, str]:
+    status = "high profile" if proposed else "not high profile"
+    return (f"High-profile query on SFO review {reference}",
+            _compose(name, [
+                f"{raised_by} has queried the high-profile status of SFO review {reference} ({region}). "
+                f"They think the case should be {status}.",
+                "The HMPPS SFO central team has the final say: please accept or reject the query, with a reason.",
+                f"See the query and decide: {link}",
+            ]))
+
+
+def high_profile_decided(name: str, reference: str, region: str, accepted: bool, is_high_profile: bool,
+                         link: str) -> tuple[str, str]:
+    status = "high profile" if is_high_profile else "not high profile"
+    outcome = "accepted" if accepted else "did not accept"
+    return (f"High-profile query on SFO review {reference}: {'accepted' if accepted else 'not accepted'}",
+            _compose(name, [
+                f"The HMPPS SFO central team {outcome} your high-profile query on SFO review {reference} "
+                f"({region}). The case is {status}.",
+                f"Open the review to see their reason: {link}",
             ]))
 
 

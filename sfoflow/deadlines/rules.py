@@ -52,6 +52,16 @@ KINDS = {
     UNALLOCATED: "Unallocated alert",
     DIGEST: "Daily digest",
     "qa_report": "QA report to the local SFO review team",  # recorded by services.qa_reports
+    "hmpps_qa_report": "HMPPS QA report to the local SFO review team",  # services.hmpps_qa
+    "hmpps_reminder": "HMPPS QA reminder",  # deadlines.hmpps
+    "hmpps_overdue": "HMPPS QA overdue escalation",  # deadlines.hmpps
+    "high_profile_query": "High-profile query",  # recorded by services.high_profile_notices
+    "high_profile_decided": "High-profile query decided",  # recorded by services.high_profile_notices
+    "panel_notice": "Learning panel notice to an agency",  # recorded by services.panels
+    "panel_reminder": "Learning panel reminder to an agency",
+    "action_due": "Panel action coming due",
+    "action_overdue": "Panel action overdue",
+    "panel_report": "Learning panel report",
 }
 
 # Who a notification is for: the review's inspector, or everyone active in a role.

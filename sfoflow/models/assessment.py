@@ -37,6 +37,8 @@ class Assessment(Base):
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
+    # the information section as data (assessment/information.py): staff by role, period, diversity, sharing
+    information: Mapped[dict | None] = mapped_column(nullable=True)
 
     review: Mapped[Review] = relationship()
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])

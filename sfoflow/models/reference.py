@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .user import User
 
 
 class Setting(Base):
@@ -17,6 +18,22 @@ class Setting(Base):
     value: Mapped[object] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None]
+
+
+class SettingChange(Base):
+    """The audit of run-time settings: who changed which setting, when, from what to what."""
+
+    __tablename__ = "setting_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    old_value: Mapped[object] = mapped_column(JSON, nullable=True)
+    new_value: Mapped[object] = mapped_column(JSON, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    changed_by: Mapped[User | None] = relationship()
 
 
 class BankHoliday(Base):

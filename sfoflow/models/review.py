@@ -18,7 +18,7 @@ class Review(Base):
     offence_category: Mapped[str] = mapped_column(String(64), index=True)
     provider: Mapped[str] = mapped_column(String(64))
     received_on: Mapped[date] = mapped_column(index=True)
-    original_due_on: Mapped[date]  # fixed at intake; timeliness is measured against it
+    original_due_on: Mapped[date] = mapped_column(index=True)  # fixed at intake; timeliness is measured against it
     due_on: Mapped[date] = mapped_column(index=True)  # moves only by a recorded extension
     is_high_profile: Mapped[bool] = mapped_column(default=False, index=True)
     local_team_email: Mapped[str] = mapped_column(String(254))

@@ -14,8 +14,8 @@ from .user import User
 class SamplerState(Base):
     """One row per region and sampling year, locked while a decision is made.
 
-    ``k`` is fixed by the first arrival of the year: run boundaries are ``arrivals % k``, so the
-    rate must never change within a year.
+    ``k`` is the rate in force for the region: a changed setting takes effect at the region's
+    next run boundary, from which runs are counted afresh (``run_start``).
     """
 
     __tablename__ = "sampler_states"
@@ -26,6 +26,8 @@ class SamplerState(Base):
     k: Mapped[int]
     arrivals: Mapped[int] = mapped_column(default=0)
     run_has_selection: Mapped[bool] = mapped_column(default=False)
+    # arrivals when the current rate ``k`` took effect (a rate change applies at a run boundary)
+    run_start: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -66,6 +68,12 @@ class SampleDecision(Base):
     purposive_reason: Mapped[str | None] = mapped_column(Text)
     purposive_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     purposive_at: Mapped[datetime | None]
+    # who made the addition: 'offence_variation' (the design's rule, sampling/variation.py) or
+    # 'manager' (by hand); NULL when not purposive
+    purposive_rule: Mapped[str | None] = mapped_column(String(32))
+    # the offence variation rule: arrival order within category and year, and the threshold applied
+    category_order: Mapped[int | None]
+    variation_threshold: Mapped[int | None]
 
     review: Mapped[Review] = relationship()
     purposive_by: Mapped[User | None] = relationship()
@@ -82,4 +90,24 @@ class SampleDecision(Base):
         CheckConstraint(
             "(arrival_order IS NULL) = (selected IS NULL) AND (arrival_order IS NULL) = (uniform IS NULL)",
             name="design_columns_together"),
+    )
+
+
+class OffenceSamplerState(Base):
+    """One row per offence category and sampling year, locked while a decision is made: the
+    category's intake so far and how many of it are in the HMIP sample by the design (random
+    selections and offence variation additions)."""
+
+    __tablename__ = "offence_sampler_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offence_category: Mapped[str] = mapped_column(String(64))
+    sampling_year: Mapped[int]
+    intake: Mapped[int] = mapped_column(default=0)
+    in_sample: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("offence_category", "sampling_year"),
+        CheckConstraint("intake >= 0 AND in_sample >= 0 AND in_sample <= intake", name="counts_consistent"),
     )

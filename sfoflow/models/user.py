@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -19,6 +19,10 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     is_senior: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int] = mapped_column(default=6)  # open QAs an inspector can hold
+    # Central-team users only: HMPPS QA staff (may hold an HMPPS QA, may rate in benchmarking)
+    # and the central team's managers (receive HMPPS QA overdue escalations).
+    hmpps_qa: Mapped[bool] = mapped_column(default=False, server_default=false())
+    hmpps_qa_manager: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")

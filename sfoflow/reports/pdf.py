@@ -66,9 +66,9 @@ ORGANISATION = "HM Inspectorate of Probation"
 def render(content: dict) -> bytes:
     """The PDF bytes for a report ``content`` dict (see services.qa_reports.build_content)."""
     pdf = _ReportPDF(content["reference"])
-    title = f"QA report: SFO review {content['reference']}"
+    title = f"{content.get('report_title', 'QA report')}: SFO review {content['reference']}"
     pdf.set_title(latin1(title))
-    pdf.set_author(latin1(ORGANISATION))
+    pdf.set_author(latin1(content.get("author", ORGANISATION)))
     pdf.set_subject(latin1(content["framework"]["title"]))
     pdf.set_lang("en-GB")
     pdf.set_creator("sfoflow")
@@ -108,7 +108,7 @@ def render(content: dict) -> bytes:
                                                if content.get("extended_due_on") else "")),
         ("Sent", long_date(content["sent_on"])),
         ("Timeliness", content["timeliness"]),
-        ("Inspector", content["inspector_name"]),
+        (content.get("qa_by_label", "Inspector"), content["inspector_name"]),
     ]
     if content.get("signed_off_by"):
         facts.append(("Signed off by", content["signed_off_by"]))

@@ -79,6 +79,42 @@ def compute(rows: Iterable[DecisionRow], regions: Sequence[str] = (), offences: 
     return Balance(_lines(by_region, regions), offence_lines, Line("total", *total), warnings)
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionCount:
+    """What balance needs from a group of stored decisions sharing region, offence and ``k``
+    (a GROUP BY in the database): how many were in the draw, selected, purposive."""
+
+    region: str
+    offence_category: str
+    k: int | None
+    intake: int
+    selected: int
+    purposive: int = 0
+
+
+def compute_from_counts(groups: Iterable[DecisionCount], regions: Sequence[str] = (), offences: Sequence[str] = (),
+                        warn_min_intake: int = WARN_MIN_INTAKE) -> Balance:
+    """``compute`` from counts: the same tables, however many decisions the counts stand for."""
+    by_region: dict[str, list] = {}
+    by_offence: dict[str, list] = {}
+    total = [0, 0, Fraction(0), 0]
+    for g in groups:
+        for cell in (by_region.setdefault(g.region, [0, 0, Fraction(0), 0]),
+                     by_offence.setdefault(g.offence_category, [0, 0, Fraction(0), 0]), total):
+            if g.k is not None:
+                cell[0] += g.intake
+                cell[1] += g.selected
+                cell[2] += Fraction(g.intake, g.k)
+            cell[3] += g.purposive
+    offence_lines = _lines(by_offence, offences)
+    warnings = [
+        {"offence_category": line.code, "intake": line.intake,
+         "message": f"{line.intake} reviews in the draw and none selected"}
+        for line in offence_lines if line.intake >= warn_min_intake and line.selected == 0
+    ]
+    return Balance(_lines(by_region, regions), offence_lines, Line("total", *total), warnings)
+
+
 def _add(cell: list, row: DecisionRow) -> None:
     if row.k is not None:
         cell[0] += 1

@@ -17,7 +17,12 @@ Consequences: every review is selected with probability exactly ``1/k`` (the pro
 exactly one selection; so after ``n`` arrivals a region has ``floor(n/k)`` or
 ``floor(n/k) + 1`` selections, always within one of ``n/k``.
 
-The rate ``k`` must not change within a sampling year: run boundaries are ``arrivals % k``.
+A change of rate (an admin changes the setting) takes effect in a region at its next run
+boundary, that is from the next review that would start a new run: the run in progress finishes
+at the old rate, so it keeps its one selection, and runs are then counted afresh from
+``run_start`` (the arrivals at which the new rate took effect): ``j = (arrivals - run_start) % k``.
+Past decisions are never rewritten; after the change a region's selections stay within one of
+the sum of intake/k over the stretches at each rate.
 
 Re-deriving ``u``
 -----------------
@@ -78,6 +83,21 @@ class RegionState:
 
     arrivals: int = 0
     run_has_selection: bool = False
+    run_start: int = 0  # arrivals when the current rate took effect (runs are counted from here)
+
+    def at_run_boundary(self, k: int) -> bool:
+        """True when the next arrival starts a new run (a rate change may take effect)."""
+        return (self.arrivals - self.run_start) % k == 0 and not self.run_has_selection
+
+
+def change_rate(state: RegionState, old_k: int, new_k: int) -> RegionState:
+    """The state from which ``new_k`` applies; only at a run boundary of ``old_k``."""
+    check_k(old_k)
+    check_k(new_k)
+    if not state.at_run_boundary(old_k):
+        raise ValueError(f"the rate can change only at a run boundary (arrival {state.arrivals + 1} is "
+                         f"inside a run of {old_k})")
+    return RegionState(state.arrivals, False, state.arrivals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +124,11 @@ def decide(state: RegionState, u: float, k: int = 5) -> tuple[Decision, RegionSt
         raise ValueError(f"u must be a float in [0, 1), got {u!r}")
     if isinstance(state.arrivals, bool) or not isinstance(state.arrivals, int) or state.arrivals < 0:
         raise ValueError(f"invalid region state: arrivals={state.arrivals!r}")
-    j = state.arrivals % k
+    if isinstance(state.run_start, bool) or not isinstance(state.run_start, int) or not (
+            0 <= state.run_start <= state.arrivals):
+        raise ValueError(f"invalid region state: run_start={state.run_start!r}")
+    counted = state.arrivals - state.run_start
+    j = counted % k
     if j == 0 and state.run_has_selection:
         raise ValueError(
             f"invalid region state: a new run starts at arrival {state.arrivals + 1} but the "
@@ -114,7 +138,7 @@ def decide(state: RegionState, u: float, k: int = 5) -> tuple[Decision, RegionSt
     selected = u < threshold
     decision = Decision(
         arrival_order=state.arrivals + 1,
-        run_number=state.arrivals // k + 1,
+        run_number=counted // k + 1,
         run_position=j,
         uniform=u,
         threshold=threshold,
@@ -124,5 +148,6 @@ def decide(state: RegionState, u: float, k: int = 5) -> tuple[Decision, RegionSt
     new_state = RegionState(
         arrivals=state.arrivals + 1,
         run_has_selection=(state.run_has_selection or selected) and not run_ends,
+        run_start=state.run_start,
     )
     return decision, new_state

@@ -3,7 +3,7 @@
 Pure: the service loads the stored decisions (and the stored region states) and hands them
 here. Each region's decisions are replayed in stored arrival order from an empty state with the
 key, exactly as intake made them; any field that differs, any gap in the arrival order, a rate
-that changed within the year, or a stored state that does not match the replay is reported.
+that changed inside a run, or a stored state that does not match the replay is reported.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .design import ALGORITHM_VERSION, Decision, RegionState, decide, uniform
+from .design import ALGORITHM_VERSION, Decision, RegionState, change_rate, decide, uniform
 from .simulate import audit_record
 
 COMPARED = ("arrival_order", "run_number", "run_position", "uniform", "threshold", "selected", "algorithm_version")
@@ -40,6 +40,7 @@ class StoredState(NamedTuple):
     k: int
     arrivals: int
     run_has_selection: bool
+    run_start: int = 0
 
 
 @dataclass
@@ -80,14 +81,21 @@ def _replay_region(result: ReplayResult, region: str, rows: list[StoredDecision]
     if orders != list(range(1, len(rows) + 1)):
         result.differences.append(f"{region}: arrival orders are not 1..{len(rows)} without gaps or repeats "
                                   f"(found {_ranges(orders)})")
-    ks = sorted({r.k for r in rows})
-    k = stored_state.k if stored_state else rows[0].k
-    if ks != [k]:
-        result.differences.append(f"{region}: the rate changed within the year (k = {ks}"
-                                  f"{f', stored state k = {k}' if stored_state else ''})")
+    if stored_state is not None and rows and rows[-1].k != stored_state.k:
+        result.differences.append(f"{region}: the last decision was at k = {rows[-1].k} but the stored "
+                                  f"state says k = {stored_state.k}")
     state = RegionState()
+    k = rows[0].k if rows else None
     for row in rows:
         label = f"{region} arrival {row.arrival_order} ({row.reference})"
+        if row.k != k:  # a rate change: allowed only at a run boundary
+            try:
+                state = change_rate(state, k, row.k)
+            except ValueError as exc:
+                result.differences.append(f"{label}: the rate changed from k = {k} to k = {row.k}, "
+                                          f"which {exc}")
+                return
+            k = row.k
         if row.algorithm_version != ALGORITHM_VERSION:
             result.differences.append(f"{label}: decided by algorithm {row.algorithm_version!r}; this sfoflow "
                                       f"replays {ALGORITHM_VERSION!r}")
@@ -105,12 +113,14 @@ def _replay_region(result: ReplayResult, region: str, rows: list[StoredDecision]
         result.stored.append(record(triple, stored, row.k, year))
         result.replayed.append(record(triple, decision, row.k, year))
         result.checked += 1
-    if stored_state is not None and (stored_state.arrivals, stored_state.run_has_selection) != (
-            state.arrivals, state.run_has_selection):
+    if stored_state is not None and (stored_state.arrivals, stored_state.run_has_selection,
+                                     stored_state.run_start) != (state.arrivals, state.run_has_selection,
+                                                                 state.run_start):
         result.differences.append(
             f"{region}: stored state (arrivals {stored_state.arrivals}, run has selection "
-            f"{stored_state.run_has_selection}) differs from the replay (arrivals {state.arrivals}, "
-            f"run has selection {state.run_has_selection})")
+            f"{stored_state.run_has_selection}, rate from arrival {stored_state.run_start + 1}) differs from "
+            f"the replay (arrivals {state.arrivals}, run has selection {state.run_has_selection}, rate from "
+            f"arrival {state.run_start + 1})")
 
 
 def _ranges(orders: list[int]) -> str:

@@ -121,8 +121,15 @@ class JudgementBalanceOut(Schema):
     yes = fields.Integer()
     no = fields.Integer()
     not_applicable = fields.Integer()
-    suggested = fields.String(allow_none=True, metadata={"description": "a suggestion only; the inspector decides"})
+    suggested = fields.String(allow_none=True, metadata={
+        "description": "a suggestion only; the inspector decides. Key question: yes or no. Standard: all_yes, "
+                       "mostly_yes, balanced or mostly_no"})
     suggested_label = fields.String(allow_none=True)
+    suggested_ratings = fields.List(fields.String(), metadata={
+        "description": "standards only: the suggested range of rating keys, best first (never outstanding alone)"})
+    suggested_reason = fields.String(allow_none=True, metadata={"description": "standards only: why, in plain words"})
+    consider_outstanding = fields.Boolean(metadata={
+        "description": "standards only: every answer is yes; consider Outstanding if its characteristics are present"})
 
 
 class JudgementBalancesOut(Schema):

@@ -154,6 +154,8 @@ class OpenQaFilter(StrictSchema):
     inspector_id = fields.Integer(load_default=None)
     unallocated = fields.Boolean(load_default=None)
     format = Trimmed(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))  # past the last: the last
+    per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
 
 
 class OpenQaCounts(StrictSchema):
@@ -168,6 +170,9 @@ class OpenQaOut(StrictSchema):
     today = fields.Date()
     counts = fields.Nested(OpenQaCounts)
     total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer()
     items = fields.List(fields.Nested(WorkItemOut))
 
 

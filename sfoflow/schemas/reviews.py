@@ -70,6 +70,7 @@ class ActionIn(StrictSchema):
     version = fields.Integer(required=True)
     reason = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=4000))
     inspector_id = fields.Integer(load_default=None, allow_none=True)
+    officer_id = fields.Integer(load_default=None, allow_none=True)  # hmpps_allocate: the HMPPS QA officer
 
 
 class ReviewFilter(StrictSchema):
@@ -158,3 +159,27 @@ class ImportErrorOut(StrictSchema):
 class ImportResult(StrictSchema):
     imported = fields.Integer()
     references = fields.List(fields.String())
+
+
+class ImportProblem(StrictSchema):
+    row = fields.Integer()
+    field = fields.String()
+    reason = fields.String()
+
+
+class ImportJobOut(StrictSchema):
+    """A large import running in the background (202 from the import; then poll ``status_url``)."""
+
+    id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(["queued", "checking", "writing", "done", "refused", "failed"]))
+    status_label = fields.String()
+    finished = fields.Boolean()
+    filename = fields.String()
+    total_rows = fields.Integer()
+    rows_checked = fields.Integer()
+    rows_written = fields.Integer()
+    message = fields.String(allow_none=True)
+    errors = fields.List(fields.Nested(ImportProblem))
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    status_url = fields.String()

@@ -32,6 +32,7 @@ class SampleDecisionOut(StrictSchema):
     purposive_reason = fields.String(allow_none=True)
     purposive_by = fields.String(allow_none=True)
     purposive_at = fields.DateTime(allow_none=True)
+    purposive_rule = fields.String(allow_none=True, metadata={"description": "offence_variation or manager"})
     # admins only
     arrival_order = fields.Integer(allow_none=True, metadata={"description": "admins only"})
     run_number = fields.Integer(allow_none=True, metadata={"description": "admins only"})
@@ -103,6 +104,8 @@ class PurposiveOut(StrictSchema):
     reason = fields.String()
     added_by = fields.String(allow_none=True)
     added_at = fields.DateTime(allow_none=True)
+    rule = fields.String(metadata={"description": "offence_variation (the design's rule: a category at its "
+                                                  "threshold of intake with none in the sample) or manager"})
 
 
 class BalanceOut(StrictSchema):

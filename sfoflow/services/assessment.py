@@ -177,9 +177,10 @@ def computed_overall(framework: fw.Framework, ratings: dict) -> tuple[int, Ratin
 def balances(framework: fw.Framework, answers: dict[str, str]) -> dict:
     """For each key question and standard: the yes/no balance and a SUGGESTED judgement.
 
-    A key question's suggestion is yes/no from its prompts; a standard's is a rating from the
-    balance of its judgement items (the key questions for standards 1 and 3, the prompts for 2
-    and 4). Suggestions only: one serious 'no' may preclude 'yes', so the inspector decides.
+    A key question's suggestion is yes/no from its prompts; a standard's is a range of ratings
+    anchored on Good from the balance of its judgement items (the key questions for standards 1
+    and 3, the prompts for 2 and 4), never a single Outstanding. Suggestions only: one serious
+    'no' may preclude 'yes', so the inspector decides.
     """
     out: dict = {"key_questions": {}, "standards": {}}
     for standard in framework.standards:
@@ -189,10 +190,13 @@ def balances(framework: fw.Framework, answers: dict[str, str]) -> dict:
                                            "suggested": suggested_answer(b),
                                            "suggested_label": {"yes": "Yes", "no": "No"}.get(suggested_answer(b))}
         b = balance(answers, [i.id for i in standard.judgement_items()])
-        rating = suggested_judgement(b, framework.share_bands)
+        s = suggested_judgement(b, what="key questions" if standard.key_questions else "prompts")
         out["standards"][standard.id] = {"yes": b.yes, "no": b.no, "not_applicable": b.not_applicable,
-                                         "suggested": rating.key if rating else None,
-                                         "suggested_label": rating.label if rating else None}
+                                         "suggested": s.basis if s else None,
+                                         "suggested_ratings": s.keys if s else [],
+                                         "suggested_label": s.label if s else None,
+                                         "suggested_reason": s.reason if s else None,
+                                         "consider_outstanding": bool(s and s.consider_outstanding)}
     return out
 
 
@@ -273,6 +277,7 @@ def _item_view(item: fw.Item) -> dict:
     out = {"id": item.id, "reference": item.reference, "number": item.number, "text": item.text,
            "kind": item.kind, "answer_type": item.answer_type, "required": item.required,
            "allows_na": item.allows_na, "na_basis": item.na_basis, "guidance": item.guidance,
+           "guidance_full": list(item.guidance_full),
            "required_if": ({"item": item.required_if.item, "equals": item.required_if.equals}
                            if item.required_if else None)}
     if isinstance(item, fw.KeyQuestion):
@@ -285,12 +290,18 @@ def framework_view(framework: fw.Framework) -> dict:
     return {
         "key": framework.key, "version": framework.version, "title": framework.title,
         "answer_values": dict(framework.answer_labels),
+        "not_applicable": dict(framework.not_applicable),
+        "rating_characteristics": {k: (list(v) if isinstance(v, (list, tuple)) else v)
+                                   for k, v in framework.rating_characteristics.items()},
         "ratings": [{"key": r.key, "label": r.label, "score": r.score} for r in framework.rating_scale],
         "overall_banding": [{"min": lo, "max": hi, "rating": r.key} for lo, hi, r in framework.overall_banding],
         "sections": [{"id": s.id, "title": s.title, "statement": s.statement, "guidance": s.guidance,
                       "items": [_item_view(i) for i in s.items]} for s in framework.sections],
         "standards": [{"id": s.id, "number": s.number, "title": s.title, "statement": s.statement,
                        "guidance": s.guidance, "judged_by": [i.id for i in s.judgement_items()],
+                       "guidance_full": list(s.guidance_full),
+                       "characteristics": {k: v for k, v in s.characteristics.items()},
+                       "characteristics_text": {k: list(v) for k, v in s.characteristics_text.items()},
                        "key_questions": [_item_view(k) for k in s.key_questions],
                        "prompts": [_item_view(p) for p in s.prompts]} for s in framework.standards],
         "summary_required": framework.summary_required,

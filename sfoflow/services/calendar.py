@@ -10,13 +10,10 @@ import hashlib
 import json
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import JSON, Date, String, column, delete, select, table
 from sqlalchemy.orm import Session
 
 from .. import working_days
-from ..models import BankHoliday, Review, Setting
-from ..workflows.lifecycle import OPEN_STATES
-from . import audit
 
 FINGERPRINT_KEY = "bank_holidays_fingerprint"
 _cache: dict[str, working_days.WorkingCalendar] = {}
@@ -27,10 +24,12 @@ def fingerprint(official: dict[date, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-# The two reads below use the tables, not the mapped classes: a quick question such as
-# `sfoflow due-date` then never configures every mapper of the application (a third of its cost).
-_SETTINGS = Setting.__table__
-_HOLIDAYS = BankHoliday.__table__
+# The two reads below name the two tables and columns they read, not the mapped classes: a quick
+# question such as `sfoflow due-date` then never imports the application's models (every table of
+# every feature, most of its start-up cost) nor configures their mappers. Only `refresh`, a rare
+# write, imports them.
+_SETTINGS = table("settings", column("key", String), column("value", JSON))
+_HOLIDAYS = table("bank_holidays", column("day", Date), column("title", String))
 
 
 def _stored_fingerprint(session: Session) -> str:
@@ -59,6 +58,10 @@ def refresh(session: Session, new_list: dict[date, str], actor=None, source: str
     Call inside a transaction. Returns a summary: what the list gained and lost, and how many
     reviews moved.
     """
+    from ..models import BankHoliday, Review, Setting
+    from ..workflows.lifecycle import OPEN_STATES
+    from . import audit
+
     old = official_list(session)
     diff = working_days.diff_lists(old, new_list)
     # Plain lists, so the summary can be printed, logged or returned as JSON.

@@ -1,9 +1,9 @@
 """Notices of things that happen to a review, to the people who must act: a QA awaiting
 sign-off (the managers), a QA returned (its inspector), an extension granted (its inspector),
 a review reallocated away (the inspector who had it), a new high-profile query (the central
-team). Each is an email, recorded once in ``notifications`` (a unique key per event and
-person) in the transaction of the event and handed to a worker after commit; the same rows
-are each person's in-app list (``inbox``), with counts by kind.
+team, sent by ``services.high_profile_notices``). Each is an email, recorded once in
+``notifications`` (a unique key per event and person) in the transaction of the event and
+handed to a worker after commit; the same rows are each person's in-app list (``inbox``), with counts by kind.
 
 The allocation notice to the new inspector is ``notifications.notify_allocated_inspector``.
 """
@@ -37,7 +37,8 @@ INBOX_KINDS: dict[str, str] = {
     EXTENSION_GRANTED: "Extension granted",
     r.ALLOCATION: "Allocated to you",
     REALLOCATED: "Reallocated",
-    HIGH_PROFILE_QUERY: "New high-profile query",
+    HIGH_PROFILE_QUERY: "New high-profile query",  # recorded by services.high_profile_notices
+    "high_profile_decided": "High-profile query decided",
     **{k: v for k, v in r.KINDS.items() if k != r.ALLOCATION},
 }
 FOOTER = "This email was sent by sfoflow. Do not reply to it: sign in to sfoflow to see the review."
@@ -123,16 +124,6 @@ def extension_granted(session: Session, review: Review, previous_due_on, reason:
             [f"{actor.name} has extended the due date of {_about(review)} from {long_date(previous_due_on)} "
              f"to {long_date(review.due_on)}.", f"Reason: {reason}",
              "Timeliness is still measured against the original due date.", _link(session, review)])
-
-
-def high_profile_query_raised(session: Session, review: Review, query, actor: User) -> None:
-    for member in _active(session, lc.CENTRAL_TEAM):
-        _record(session, HIGH_PROFILE_QUERY, f"{HIGH_PROFILE_QUERY}:q{query.id}:u{member.id}", review, member,
-                f"New high-profile query: {_about(review)}",
-                [f"{actor.name} asks whether {_about(review)} should "
-                 f"{'be' if query.proposed_value else 'no longer be'} treated as high profile.",
-                 f"Their reason: {query.reason}", "Decide it on the high-profile queries page.",
-                 _link(session, review)])
 
 
 # --- each person's list ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Review, User
 from ..models.assessment import HighProfileQuery
 from ..models.base import utcnow
-from . import audit, reviews
+from . import audit, high_profile_notices, reviews
 from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
 from .permissions import permissions
 
@@ -58,9 +58,7 @@ def raise_query(session: Session, review: Review, actor: User, reason: str,
                  to_state=review.state, reason=reason,
                  details={"query_id": query.id, "proposed_high_profile": proposed})
     session.flush()
-    from .event_notices import high_profile_query_raised
-
-    high_profile_query_raised(session, review, query, actor)
+    high_profile_notices.query_raised(session, review, query, actor)
     return query
 
 
@@ -98,6 +96,7 @@ def decide(session: Session, query: HighProfileQuery, actor: User, decision: str
                  details={"query_id": query.id, "decision": query.status,
                           "proposed_high_profile": query.proposed_value})
     session.flush()
+    high_profile_notices.query_decided(session, review, query)
     return query
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import re
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -12,10 +14,8 @@ from .. import reference
 from ..models import Review, User
 from ..schemas.reviews import review_create_schema
 from ..working_days import london_today
-from . import sampling
-from .calendar import get_calendar
+from . import bulk_intake
 from .errors import Refusal, ValidationFailed, flatten_messages
-from .reviews import register
 
 COLUMNS = ("reference", "region", "offence_category", "received_on", "provider", "is_high_profile",
            "local_team_email", "parallel_reviews")
@@ -32,8 +32,42 @@ def _parallel(text: str) -> list[dict]:
     return items
 
 
-def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
-    """Validate every row. Returns (clean rows, errors); rows are numbered as in the file (header = 1)."""
+def _lookup(table: dict[str, dict], *extra: str) -> dict[str, str]:
+    """Every way a code may be written (the code, its name, ``extra`` fields), lower-cased -> code."""
+    out = {}
+    for code, entry in table.items():
+        for alias in (code, entry.get("name"), *(entry.get(e) for e in extra)):
+            if alias:
+                out[" ".join(str(alias).lower().split())] = code
+    return out
+
+
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@functools.cache
+def _lookups() -> tuple[dict[str, str], dict[str, str]]:
+    return _lookup(reference.regions(), "provider_code"), _lookup(reference.offence_categories())
+
+
+def _as_typed(item: dict) -> None:
+    """Turn what people type into what the schema takes: a region by code, provider code (N07) or
+    name (North West, any case); an offence category by code or name (Homicide); a date as
+    2023-04-29 or 29/04/2023 (day first, as written in England). Anything else is left for the
+    schema to refuse with its usual message."""
+    for field, table in zip(("region", "offence_category"), _lookups(), strict=True):
+        value = item.get(field)
+        if value is not None:
+            item[field] = table.get(" ".join(value.lower().split()), value)
+    found = _UK_DATE.match(item.get("received_on") or "")
+    if found:
+        day, month, year = found.groups()
+        item["received_on"] = f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def parse_csv(text: str, today=None, progress=None) -> tuple[list[dict], list[dict]]:
+    """Validate every row. Returns (clean rows, errors); rows are numbered as in the file (header = 1).
+    ``progress(n)``, if given, is told every 500 rows how many have been checked."""
     today = today or london_today()
     schema = review_create_schema(today)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -52,6 +86,8 @@ def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
         return [], errors
     rows, seen = [], {}
     for number, raw in enumerate(reader, start=2):
+        if progress is not None and number % 500 == 1:
+            progress(number - 1)
         if number - 1 > MAX_ROWS:
             errors.append({"row": number, "field": "", "reason": f"more than {MAX_ROWS} rows; split the file"})
             break
@@ -67,9 +103,7 @@ def parse_csv(text: str, today=None) -> tuple[list[dict], list[dict]]:
         # blank means no; anything else goes to the schema, which refuses what is not a yes or no
         item["is_high_profile"] = raw.get("is_high_profile") or False
         item["parallel_reviews"] = _parallel(raw.get("parallel_reviews", ""))
-        if item.get("region") not in reference.regions():  # accept a provider code (N07) too
-            item["region"] = {r["provider_code"]: code for code, r in reference.regions().items()}.get(
-                item.get("region"), item.get("region"))
+        _as_typed(item)  # names people type (London, Homicide) and UK dates (29/04/2023) too
         try:
             clean = schema.load(item)
         except ValidationError as exc:
@@ -94,8 +128,9 @@ def decode(raw: bytes) -> str | None:
         return None
 
 
-def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
-    """Register every row or none. The caller commits; on error nothing has been written."""
+def import_csv(session: Session, text: str, actor: User | None) -> list[bulk_intake.Registered]:
+    """Register every row or none; (id, reference) of each, in file order. The caller commits;
+    on error nothing has been written. Large files go to ``import_jobs`` (a background task)."""
     rows, errors = parse_csv(text)
     existing = {ref.lower() for ref in session.scalars(select(Review.reference).where(
         func.lower(Review.reference).in_([c["reference"].lower() for _, c in rows])))} if rows else set()
@@ -109,8 +144,10 @@ def import_csv(session: Session, text: str, actor: User | None) -> list[Review]:
     if not rows:
         raise ValidationFailed("import refused: the file has no rows", errors=[],
                                refusals=[Refusal("file", "no_rows", "Import refused: the file has no rows")])
-    calendar = get_calendar(session)
-    # Take every region's sampler lock up front, in one fixed order: two concurrent imports
-    # locking regions in file order could otherwise deadlock on PostgreSQL.
-    sampling.lock_for_intake(session, [(c["region"], c["received_on"]) for _, c in rows])
-    return [register(session, clean, actor, calendar) for _, clean in rows]
+    # Validated: now written in batches through the bulk intake, settings and calendar read once.
+    ctx = bulk_intake.IntakeContext.read(session)
+    created: list[bulk_intake.Registered] = []
+    clean = [c for _, c in rows]
+    for start in range(0, len(clean), bulk_intake.BATCH):
+        created += bulk_intake.register_many(session, clean[start:start + bulk_intake.BATCH], actor, ctx)
+    return created

@@ -43,6 +43,7 @@ from . import settings
 from .calendar import get_calendar
 from .context import dispatcher_of, now_of, settings_of
 from .dispatch import Dispatcher, after_commit
+from .wiring import sweep_hooks
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "sfoflow.notifications.deliver"
@@ -228,6 +229,9 @@ def record_due(session: Session, today: date, *, now: datetime | None = None) ->
     staff = {u.id: u for u in session.scalars(select(User).where(User.role.in_(STAFF_ROLES)))}
     facts = [_facts(row) for row in rows]
     planned = _plan(rows, facts, staff, today, calendar, rules, base_url(session))
+    from . import hmpps_qa  # the HMPPS QA's reminders and escalations, recorded by the same sweep
+
+    planned += hmpps_qa.plan(session, today, calendar, rules, staff, base_url(session))
     existing = _existing_keys(session, [p.key for p in planned])
     values, by_key = [], {}
     for p in planned:
@@ -242,6 +246,8 @@ def record_due(session: Session, today: date, *, now: datetime | None = None) ->
     recorded = [Recorded(nid, by_key[key].kind, by_key[key].review_id, references.get(by_key[key].review_id),
                          by_key[key].key_day, by_key[key].recipient.email)
                 for nid, key in insert_new(session, values)]
+    for hook in sweep_hooks():  # other features' reminders (services/wiring.py), same guarantees
+        recorded.extend(hook(session, today, now))
     return len(rows), sorted(recorded, key=lambda x: x.id)
 
 
@@ -295,7 +301,11 @@ def notify_allocated_inspector(session: Session, review: Review, actor, data: di
     line = messages.ReviewLine(review.reference, reference.region_name(review.region), review.due_on,
                                lc.STATES[lc.ALLOCATED].lower(), inspector.name, remaining,
                                review_link(base_url(session), review.id))
-    subject, body = messages.allocation(inspector.name, line)
+    parallel = [(reference.parallel_review_types().get(p.type, {}).get("name", p.type),
+                 reference.parallel_review_statuses().get(p.status, {}).get("name", p.status).lower())
+                for p in review.parallel_reviews]
+    subject, body = messages.allocation(inspector.name, line, is_high_profile=review.is_high_profile,
+                                        parallel=parallel)
     notification = Notification(
         dedupe_key=f"allocated:r{review.id}:v{review.version}:u{inspector.id}", kind=r.ALLOCATION,
         review_id=review.id, key_day=today, recipient_id=inspector.id, recipient_email=inspector.email,

@@ -32,15 +32,30 @@ class Permissions:
     grant_extension: bool  # a manager, while HMIP owes the QA
 
 
+def blinded(review: Review, actor: User | None) -> bool:
+    """A rater in an open benchmarking exercise on this review may not read its QA until the reveal."""
+    if actor is None or getattr(actor, "role", None) not in (lc.INSPECTOR, lc.CENTRAL_TEAM) \
+            or getattr(review, "id", None) is None or getattr(actor, "id", None) is None:
+        return False
+    from sqlalchemy import inspect as sa_inspect
+
+    from .benchmarking import is_blind_rater
+
+    state = sa_inspect(review, raiseerr=False)  # None for an object that is not a mapped Review
+    session = state.session if state is not None else None
+    return session is not None and is_blind_rater(session, review.id, actor.id)
+
+
 def permissions(review: Review, actor: User | None) -> Permissions:
     role = role_of(actor)
     owner = role == lc.INSPECTOR and is_owner(review, actor)
+    hmpps_owner = role == lc.CENTRAL_TEAM and is_owner(review, actor)  # the HMPPS QA officer holding it
     state = review.state
     return Permissions(
         actions=tuple(allowed_actions(review, actor)),
-        read_qa=owner or role in QA_READERS,
-        start_qa=owner and state == lc.ALLOCATED,
-        edit_qa=owner and state == lc.IN_QA,
+        read_qa=(owner or role in QA_READERS) and not blinded(review, actor),
+        start_qa=(owner and state == lc.ALLOCATED) or (hmpps_owner and state == lc.HMPPS_ALLOCATED),
+        edit_qa=(owner and state == lc.IN_QA) or (hmpps_owner and state == lc.HMPPS_IN_QA),
         sign_off=role == lc.MANAGER and state == lc.AWAITING_SIGN_OFF,
         raise_high_profile_query=owner and state in lc.OPEN_STATES,
         decide_high_profile_query=role == lc.CENTRAL_TEAM,

@@ -119,7 +119,8 @@ SORTS = {"due_on": Review.due_on, "received_on": Review.received_on, "reference"
 
 
 def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date | None = None):
-    """One page of reviews, soonest due first: a fixed number of queries whatever the size."""
+    """One page of reviews, soonest due first: a fixed number of queries whatever the size.
+    A page past the last is the last (``f["page"]`` is set to the page returned)."""
     today = today or london_today()
     if f.get("q"):  # inspectors whose name matches, read first: the search then uses only indexes
         f["q_inspector_ids"] = list(session.scalars(select(User.id).where(
@@ -127,7 +128,7 @@ def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date 
     query = filtered(viewer, f, today)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     # Past the last page shows the last page (never "Showing 501 to 489 of 489"); f["page"] says which.
-    f["page"] = min(max(1, f.get("page") or 1), max(1, -(-total // per_page)))
+    f["page"] = min(max(int(f.get("page") or 1), 1), max(1, -(-total // per_page)))
     column = SORTS.get(f.get("sort") or "due_on", Review.due_on)
     order = (column.desc(), Review.id.desc()) if f.get("direction") == "desc" else (column, Review.id)
     items = session.scalars(

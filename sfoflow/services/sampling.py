@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -18,10 +18,19 @@ from sqlalchemy.orm import Session, selectinload
 from .. import reference
 from ..models import Review, User
 from ..models.base import utcnow
-from ..models.sampling import SampleDecision, SamplerState
+from ..models.sampling import OffenceSamplerState, SampleDecision, SamplerState
 from ..sampling import balance as balance_core
 from ..sampling import replay as replay_core
-from ..sampling.design import ALGORITHM_VERSION, RegionState, check_k, decide, sampling_year_of, uniform
+from ..sampling import variation
+from ..sampling.design import (
+    ALGORITHM_VERSION,
+    RegionState,
+    change_rate,
+    check_k,
+    decide,
+    sampling_year_of,
+    uniform,
+)
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from . import settings
@@ -71,7 +80,7 @@ def year_start(session: Session, year: int) -> date:
     return date(year, start_month(session), 1)
 
 
-def _rate_k(session: Session) -> int:
+def rate_k(session: Session) -> int:
     value = settings.get(session, "sample_rate_k")
     try:
         return check_k(value)
@@ -87,14 +96,13 @@ def _locked_state(session: Session, region: str, year: int) -> SamplerState:
     The INSERT comes first: on SQLite it makes this transaction the writer before anything is
     read (a deferred reader that later writes can fail with "database is locked"); on
     PostgreSQL ON CONFLICT DO NOTHING waits for a concurrent creator instead of failing. A new
-    row takes the rate already fixed for the year by another region, else the setting.
+    row takes the rate setting as it is now.
     """
-    year_k = select(SamplerState.k).where(SamplerState.sampling_year == year).limit(1).scalar_subquery()
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         insert(SamplerState)
-        .values(region=region, sampling_year=year, k=func.coalesce(year_k, _rate_k(session)), arrivals=0,
-                run_has_selection=False, updated_at=utcnow())
+        .values(region=region, sampling_year=year, k=rate_k(session), arrivals=0,
+                run_has_selection=False, run_start=0, updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["region", "sampling_year"])
     )
     return session.scalars(
@@ -115,27 +123,95 @@ def lock_for_intake(session: Session, items) -> None:
         _locked_state(session, region, year)
 
 
+def variation_threshold(session: Session) -> int:
+    value = settings.get(session, "offence_variation_threshold")
+    try:
+        return variation.check_threshold(value)
+    except ValueError as exc:
+        raise Conflict(f"cannot sample: the setting offence_variation_threshold is invalid: {exc}") from None
+
+
+def _locked_category(session: Session, category: str, year: int) -> OffenceSamplerState:
+    """The offence category's year state row, created if missing, locked until the transaction
+    ends (the same insert-then-lock pattern as ``_locked_state``)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(OffenceSamplerState)
+        .values(offence_category=category, sampling_year=year, intake=0, in_sample=0, updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["offence_category", "sampling_year"])
+    )
+    return session.scalars(
+        select(OffenceSamplerState)
+        .where(OffenceSamplerState.offence_category == category, OffenceSamplerState.sampling_year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def lock_categories_for_intake(session: Session, items) -> None:
+    """Lock, in one fixed order, the category-year states a batch of (offence_category,
+    received_on) will use (after ``lock_for_intake``), so two batches never deadlock."""
+    for category, year in sorted({(category, sampling_year(session, day)) for category, day in items}):
+        _locked_category(session, category, year)
+
+
 def decide_at_intake(session: Session, review: Review, key: bytes) -> SampleDecision:
-    """Decide a newly registered review's route and record why. The caller commits."""
+    """Decide a newly registered review's route and record why. The caller commits.
+
+    First the random draw (``design``), then the offence variation rule (``variation``) on a
+    review the draw did not take: a purposive addition, recorded with its reason and counted
+    apart from the random sample."""
     year = sampling_year(session, review.received_on)
     state = _locked_state(session, review.region, year)
-    decision, new_state = decide(RegionState(state.arrivals, state.run_has_selection),
-                                 uniform(key, review.reference, year), state.k)
-    state.arrivals, state.run_has_selection = new_state.arrivals, new_state.run_has_selection
-    row = SampleDecision(
-        review_id=review.id, region=review.region, offence_category=review.offence_category,
-        sampling_year=year, k=state.k, arrival_order=decision.arrival_order, run_number=decision.run_number,
-        run_position=decision.run_position, uniform=decision.uniform, threshold=decision.threshold,
-        selected=decision.selected, algorithm_version=decision.algorithm_version, decided_at=utcnow(),
-    )
+    category = _locked_category(session, review.offence_category, year)
+    decision, added = decide_one(state, category, review.reference, year, key=key, rate=rate_k(session),
+                                 threshold=variation_threshold(session))
+    row = SampleDecision(review_id=review.id, region=review.region, offence_category=review.offence_category,
+                         sampling_year=year, **decision_fields(state.k, decision, added, utcnow()))
     session.add(row)
-    route = lc.SELECTED_FOR_HMIP if decision.selected else lc.ROUTED_TO_HMPPS
-    # The audit event is visible to everyone who sees the review: nothing that reveals the run
-    # position (arrival order, run, uniform, threshold) goes into it.
+    route = lc.SELECTED_FOR_HMIP if (decision.selected or added.added) else lc.ROUTED_TO_HMPPS
     apply_action(session, review, "sample", None, version=None,
-                 data={"route": route, "sampling_year": year, "k": state.k,
-                       "algorithm_version": decision.algorithm_version})
+                 data=sample_event_data(route, year, state.k, decision, added))
     return row
+
+
+def decide_one(state: SamplerState, category: OffenceSamplerState, reference_: str, year: int, *,
+               key: bytes, rate: int, threshold: int) -> tuple:
+    """One review's draw against its locked region-year and category-year states, which it
+    advances: a rate an admin changed applies from a run boundary; then the offence variation
+    rule on a review the draw did not take. Shared by one registration and the bulk import."""
+    current = RegionState(state.arrivals, state.run_has_selection, state.run_start)
+    if rate != state.k and current.at_run_boundary(state.k):
+        # an admin changed the rate: it applies from this review, which starts a new run
+        current = change_rate(current, state.k, rate)
+        state.k, state.run_start = rate, current.run_start
+    decision, new_state = decide(current, uniform(key, reference_, year), state.k)
+    state.arrivals, state.run_has_selection = new_state.arrivals, new_state.run_has_selection
+    added, category_state = variation.decide_variation(
+        variation.CategoryState(category.intake, category.in_sample), decision.selected, threshold,
+        reference.offence_name(category.offence_category))
+    category.intake, category.in_sample = category_state.intake, category_state.in_sample
+    return decision, added
+
+
+def decision_fields(k: int, decision, added, now) -> dict:
+    """The columns of a sample decision (beyond the review, region, category and year): the same
+    keys for every decision, so that a batch of them can be written by one bulk insert."""
+    return dict(k=k, arrival_order=decision.arrival_order, run_number=decision.run_number,
+                run_position=decision.run_position, uniform=decision.uniform, threshold=decision.threshold,
+                selected=decision.selected, algorithm_version=decision.algorithm_version, decided_at=now,
+                category_order=added.category_order, variation_threshold=added.threshold,
+                purposive=bool(added.added), purposive_reason=added.reason if added.added else None,
+                purposive_at=now if added.added else None, purposive_rule=variation.RULE if added.added else None)
+
+
+def sample_event_data(route: str, year: int, k: int, decision, added) -> dict:
+    """The "sample" audit event's details, seen by everyone who sees the review: nothing that
+    reveals the run position (arrival order, run, uniform, threshold)."""
+    data = {"route": route, "sampling_year": year, "k": k, "algorithm_version": decision.algorithm_version}
+    if added.added:
+        data.update(purposive=True, purposive_rule=variation.RULE, reason=added.reason)
+    return data
 
 
 def draw_at_intake(session: Session, review: Review, actor: User | None) -> None:
@@ -157,6 +233,7 @@ def add_on_purpose(session: Session, review: Review, actor: User, data: dict, de
     row.purposive_reason = data["reason"]
     row.purposive_by_id = actor.id if actor else None
     row.purposive_at = utcnow()
+    row.purposive_rule = variation.MANAGER
     review.route = "hmip"
     data["purposive"] = True
 
@@ -189,6 +266,7 @@ def decision_view(row: SampleDecision, review: Review, viewer: User) -> dict:
         "purposive_reason": row.purposive_reason,
         "purposive_by": row.purposive_by.email if row.purposive_by else None,
         "purposive_at": row.purposive_at,
+        "purposive_rule": row.purposive_rule,
     }
     if viewer.role == lc.ADMIN:
         view.update({name: getattr(row, name) for name in ADMIN_ONLY})
@@ -197,7 +275,8 @@ def decision_view(row: SampleDecision, review: Review, viewer: User) -> dict:
 
 EXPORT_FIELDS = ("review_id", "reference", "region", "offence_category", "sampling_year", "k", "arrival_order",
                  "run_number", "run_position", "uniform", "threshold", "selected", "algorithm_version",
-                 "decided_at", "purposive", "purposive_reason", "purposive_by", "purposive_at", "state", "route")
+                 "decided_at", "purposive", "purposive_reason", "purposive_by", "purposive_at", "state", "route",
+                 "purposive_rule", "category_order", "variation_threshold")
 
 
 def export_csv_name(year: int) -> str:
@@ -238,13 +317,17 @@ def export(session: Session, year: int) -> list[dict]:
 def balance(session: Session, year: int) -> dict:
     """Intake, selected, expected and difference by region and offence, with warnings; and the
     purposive additions listed on their own."""
-    rows = session.execute(
-        select(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k,
-               SampleDecision.selected, SampleDecision.purposive)
-        .where(SampleDecision.sampling_year == year)
-    ).all()
-    result = balance_core.compute((balance_core.DecisionRow(*r) for r in rows),
-                                  regions=list(reference.regions()), offences=list(reference.offence_categories()))
+    # Counted in SQL: one row per region, offence and rate, however many decisions the year holds.
+    groups = [balance_core.DecisionCount(region, offence, k, intake, selected, purposive)
+              for region, offence, k, intake, selected, purposive in session.execute(
+                  select(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k,
+                         func.count().filter(SampleDecision.k.is_not(None)),
+                         func.count().filter(and_(SampleDecision.k.is_not(None), SampleDecision.selected.is_(True))),
+                         func.count().filter(SampleDecision.purposive.is_(True)))
+                  .where(SampleDecision.sampling_year == year)
+                  .group_by(SampleDecision.region, SampleDecision.offence_category, SampleDecision.k))]
+    result = balance_core.compute_from_counts(groups, regions=list(reference.regions()),
+                                              offences=list(reference.offence_categories()))
 
     def named(line, name_of):
         return {**line.as_dict(), "name": name_of(line.code)}
@@ -256,7 +339,7 @@ def balance(session: Session, year: int) -> dict:
         .options(selectinload(SampleDecision.purposive_by))
         .order_by(SampleDecision.purposive_at, SampleDecision.id)
     ).all()
-    ks = sorted({r.k for r in rows if r.k is not None})
+    ks = sorted({g.k for g in groups if g.k is not None})
     return {
         "sampling_year": year,
         "from": year_start(session, year),
@@ -271,15 +354,44 @@ def balance(session: Session, year: int) -> dict:
              "region": {"code": d.region, "name": reference.region_name(d.region)},
              "offence_category": {"code": d.offence_category, "name": reference.offence_name(d.offence_category)},
              "reason": d.purposive_reason, "added_by": d.purposive_by.email if d.purposive_by else None,
+             "rule": d.purposive_rule or variation.MANAGER,
              "added_at": d.purposive_at}
             for d, ref in purposive
         ],
     }
 
 
+def _replay_variation(session: Session, result: replay_core.ReplayResult, year: int, rows) -> None:
+    """Re-derive the offence variation additions of ``year`` from the stored random decisions,
+    category by category, and check the stored category states."""
+    by_category: dict[str, list[variation.StoredVariation]] = {}
+    for d, ref in rows:
+        if not d.is_random or d.category_order is None:  # decided before the rule, or purposive-only
+            continue
+        by_category.setdefault(d.offence_category, []).append(variation.StoredVariation(
+            ref, d.offence_category, d.category_order, d.variation_threshold, bool(d.selected),
+            d.purposive_rule == variation.RULE))
+    states = {s.offence_category: s for s in
+              session.scalars(select(OffenceSamplerState).where(OffenceSamplerState.sampling_year == year))}
+    for category in sorted(by_category):
+        differences, state = variation.replay_category(by_category[category])
+        result.differences.extend(differences)
+        stored = states.get(category)
+        if stored is None or (stored.intake, stored.in_sample) != (state.intake, state.in_sample):
+            result.differences.append(
+                f"{category}: stored category state "
+                f"{(stored.intake, stored.in_sample) if stored else 'missing'} differs from the replay "
+                f"(intake {state.intake}, in sample {state.in_sample})")
+
+
 def years(session: Session) -> list[int]:
     """Sampling years that have decisions, newest first, always including the current one."""
-    found = set(session.scalars(select(SampleDecision.sampling_year).distinct()))
+    # A loose index scan (one index probe per year) on ix_sample_decisions_sampling_year_region:
+    # DISTINCT would read every decision of every year.
+    found = set(session.scalars(text(
+        "WITH RECURSIVE y(v) AS (SELECT min(sampling_year) FROM sample_decisions "
+        "UNION ALL SELECT (SELECT min(sampling_year) FROM sample_decisions WHERE sampling_year > y.v) "
+        "FROM y WHERE y.v IS NOT NULL) SELECT v FROM y WHERE v IS NOT NULL")))
     return sorted(found | {current_year(session)}, reverse=True)
 
 
@@ -298,9 +410,10 @@ def replay(session: Session, year: int, key: bytes) -> replay_core.ReplayResult:
                                    d.run_position, d.uniform, d.threshold, d.selected, d.algorithm_version)
         for d, ref, _route, _state in rows if d.is_random
     ]
-    states = {s.region: replay_core.StoredState(s.k, s.arrivals, s.run_has_selection)
+    states = {s.region: replay_core.StoredState(s.k, s.arrivals, s.run_has_selection, s.run_start)
               for s in session.scalars(select(SamplerState).where(SamplerState.sampling_year == year))}
     result = replay_core.replay(stored, key, year, states)
+    _replay_variation(session, result, year, [(d, ref) for d, ref, _route, _state in rows])
     for d, ref, route, _state in rows:
         expected = "hmip" if (d.selected or d.purposive) else "hmpps"
         if route != expected:

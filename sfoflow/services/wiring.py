@@ -28,23 +28,29 @@ class LifecycleHooks:
 @cache
 def lifecycle_hooks() -> LifecycleHooks:
     # Imported here rather than at the top: these modules call apply_action, which reads this.
-    from . import allocation, assessment, event_notices, notifications, sampling
+    from . import allocation, assessment, event_notices, hmpps_qa, learning, notifications, sampling
 
     allocated = (allocation.set_inspector, notifications.notify_allocated_inspector)
     return LifecycleHooks(
         checks={
             "inspector_eligible": allocation.inspector_eligible,
             "assessment_complete": assessment.assessment_complete,
+            "hmpps_officer_eligible": hmpps_qa.officer_eligible,
+            "hmpps_qa_not_started": hmpps_qa.not_started,
+            "learning_recorded": learning.learning_recorded,
         },
         effects={
             "sample": (sampling.set_route,),
-            "add_to_sample": (sampling.add_on_purpose,),
+            "add_to_sample": (hmpps_qa.release, sampling.add_on_purpose),
             "allocate": allocated,
             "reallocate": (*allocated, event_notices.reallocated_away),
             "start": (assessment.create_draft,),
             "submit": (assessment.finalise, event_notices.awaiting_sign_off),
             "return": (event_notices.returned,),
             "approve": (assessment.finalise,),
+            "hmpps_allocate": (hmpps_qa.allocate,),
+            "hmpps_start": (hmpps_qa.start,),
+            "hmpps_complete": (hmpps_qa.complete,),
         },
         intake=(sampling.draw_at_intake,),
     )
@@ -53,3 +59,15 @@ def lifecycle_hooks() -> LifecycleHooks:
 def run_intake_hooks(session: Session, review, actor) -> None:
     for hook in lifecycle_hooks().intake:
         hook(session, review, actor)
+
+
+# What the deadline sweep records besides the QA reminders: each hook is
+# (session, day, now) -> [notifications.Recorded], inserted under unique keys (exactly once).
+SweepHook = Callable[..., list]
+
+
+@cache
+def sweep_hooks() -> tuple[SweepHook, ...]:
+    from . import panels
+
+    return (panels.record_due,)  # learning panels: reminders to agencies, panel actions

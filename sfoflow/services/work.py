@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import reference
-from ..models import Review, User
+from ..models import ParallelReview, Review, User
 from ..models.allocation import Absence
 from ..workflows import lifecycle as lc
 from ..working_days import WorkingCalendar, london_today
@@ -23,7 +23,9 @@ from .views import deadline
 OPEN_QA = tuple(sorted(lc.HMIP_OPEN_STATES))
 
 
-def _row(review: Review, calendar: WorkingCalendar, today: date) -> dict:
+def _row(review, calendar: WorkingCalendar, today: date) -> dict:
+    """One work item. ``review`` is a Review, or a row with the same attributes whose
+    ``parallel_reviews`` is already a count and ``inspector`` an object with id and name, or None."""
     return {
         "id": review.id,
         "reference": review.reference,
@@ -37,7 +39,8 @@ def _row(review: Review, calendar: WorkingCalendar, today: date) -> dict:
         "original_due_on": review.original_due_on,
         "extended": review.due_on != review.original_due_on,
         "is_high_profile": review.is_high_profile,
-        "parallel_reviews": len(review.parallel_reviews),
+        "parallel_reviews": (review.parallel_reviews if isinstance(review.parallel_reviews, int)
+                             else len(review.parallel_reviews)),
         "version": review.version,
         **deadline(review, calendar, today),
     }
@@ -61,22 +64,64 @@ def task_list(session: Session, inspector: User, today: date | None = None) -> l
 
 # --- open QA -------------------------------------------------------------------------------------
 
-def _filtered(f: dict, today: date, calendar: WorkingCalendar):
-    query = select(Review).where(Review.state.in_(OPEN_QA))
+def _conditions(f: dict, today: date, calendar: WorkingCalendar) -> list:
+    where = [Review.state.in_(OPEN_QA)]
     if f.get("overdue") is True:
-        query = query.where(Review.due_on < today)
+        where.append(Review.due_on < today)
     elif f.get("overdue") is False:
-        query = query.where(Review.due_on >= today)
+        where.append(Review.due_on >= today)
     if f.get("due_within") is not None:  # not overdue, and at most N working days left
-        query = query.where(Review.due_on >= today, Review.due_on <= calendar.add_working_days(today, f["due_within"]))
+        where += [Review.due_on >= today, Review.due_on <= calendar.add_working_days(today, f["due_within"])]
     for column in ("region", "inspector_id"):
         if f.get(column) is not None:
-            query = query.where(getattr(Review, column) == f[column])
+            where.append(getattr(Review, column) == f[column])
     if f.get("unallocated") is True:
-        query = query.where(Review.inspector_id.is_(None))
+        where.append(Review.inspector_id.is_(None))
     elif f.get("unallocated") is False:
-        query = query.where(Review.inspector_id.is_not(None))
-    return query
+        where.append(Review.inspector_id.is_not(None))
+    return where
+
+
+def _filtered(f: dict, today: date, calendar: WorkingCalendar):
+    return select(Review).where(*_conditions(f, today, calendar))
+
+
+class _Row:
+    """A list row read as plain columns (no ORM objects, no collections loaded to be counted)."""
+
+    __slots__ = ("id", "reference", "region", "offence_category", "state", "inspector", "received_on", "due_on",
+                 "original_due_on", "is_high_profile", "parallel_reviews", "version")
+
+    def __init__(self, row):
+        for name in self.__slots__:
+            if name != "inspector":
+                setattr(self, name, getattr(row, name))
+        self.inspector = _Inspector(row.inspector_id, row.inspector_name) if row.inspector_id else None
+
+
+class _Inspector:
+    __slots__ = ("id", "name")
+
+    def __init__(self, id_: int, name: str):
+        self.id, self.name = id_, name
+
+
+def _rows_query(where: list):
+    """The open QA rows' columns, the inspector's name by a join and parallel reviews counted in SQL."""
+    parallel = (select(func.count(ParallelReview.id)).where(ParallelReview.review_id == Review.id)
+                .correlate(Review).scalar_subquery())
+    return (select(Review.id, Review.reference, Review.region, Review.offence_category, Review.state,
+                   Review.received_on, Review.due_on, Review.original_due_on, Review.is_high_profile,
+                   Review.version, Review.inspector_id, User.name.label("inspector_name"),
+                   parallel.label("parallel_reviews"))
+            .outerjoin(User, User.id == Review.inspector_id)
+            .where(*where))
+
+
+def page_bounds(page: int, total: int, per_page: int) -> tuple[int, int]:
+    """(page, pages): a page beyond the last is the last, so a list never shows "501 to 489 of 489"."""
+    pages = max(1, -(-total // per_page))
+    return min(max(page, 1), pages), pages
 
 
 def counts(session: Session, today: date, calendar: WorkingCalendar, due_soon_days: int) -> dict:
@@ -92,17 +137,34 @@ def counts(session: Session, today: date, calendar: WorkingCalendar, due_soon_da
             "due_soon_working_days": due_soon_days}
 
 
-def open_qa(session: Session, f: dict, today: date | None = None) -> dict:
-    """Every open QA matching ``f``, overdue (earliest due) first, and the counts at the top."""
+def open_qa(session: Session, f: dict, today: date | None = None, *, per_page: int | None = None) -> dict:
+    """One page of the open QA matching ``f`` (``f["page"]``, default 1), overdue (earliest due)
+    first, ordered by (due date, id); the counts at the top. A fixed number of queries."""
     today = today or london_today()
     calendar = get_calendar(session)
-    reviews = session.scalars(
-        _filtered(f, today, calendar)
-        .options(selectinload(Review.parallel_reviews), selectinload(Review.inspector))
-        .order_by(Review.due_on, Review.id)).all()
+    per_page = per_page or int(settings.get(session, "page_size_default"))
+    where = _conditions(f, today, calendar)
+    total = session.scalar(select(func.count()).select_from(Review).where(*where))
+    page, pages = page_bounds(int(f.get("page") or 1), total, per_page)
+    rows = session.execute(_rows_query(where).order_by(Review.due_on, Review.id)
+                           .limit(per_page).offset((page - 1) * per_page)).all()
     due_soon_days = int(settings.get(session, "digest_due_soon_working_days"))
     return {"today": today, "counts": counts(session, today, calendar, due_soon_days),
-            "total": len(reviews), "items": [_row(r, calendar, today) for r in reviews]}
+            "total": total, "page": page, "per_page": per_page, "pages": pages,
+            "items": [_row(_Row(r), calendar, today) for r in rows]}
+
+
+def open_qa_all(session: Session, f: dict, today: date | None = None, batch: int = 1000):
+    """Every open QA matching ``f`` in (due date, id) order, for the CSV download (streamed): one
+    query, read ``batch`` rows at a time through a server-side cursor, so memory stays flat
+    however many there are."""
+    today = today or london_today()
+    calendar = get_calendar(session)
+    where = _conditions(f, today, calendar)
+    result = session.execute(_rows_query(where).order_by(Review.due_on, Review.id)
+                             .execution_options(stream_results=True, yield_per=batch))
+    for r in result:
+        yield _row(_Row(r), calendar, today)
 
 
 CSV_COLUMNS = ("reference", "region", "inspector", "state", "received_on", "due_on", "original_due_on",
@@ -119,9 +181,11 @@ def open_qa_csv_name(result: dict) -> str:
     return f"open-qa-{result['today'].isoformat()}.csv"
 
 
-def open_qa_csv_rows(result: dict):
+def open_qa_csv_rows(result):
+    """The CSV rows, the header first: of a result's ``items``, or of any iterable of items
+    (``open_qa_all``, streamed)."""
     yield CSV_COLUMNS
-    for item in result["items"]:
+    for item in (result["items"] if isinstance(result, dict) else result):
         yield tuple(_cell(v) for v in (
             item["reference"], item["region"]["name"], item["inspector"]["name"] if item["inspector"] else "",
             item["state_label"], item["received_on"].isoformat(), item["due_on"].isoformat(),
@@ -161,28 +225,57 @@ def workload(session: Session, today: date | None = None) -> list[dict]:
 
 # --- timeliness -------------------------------------------------------------------------------------
 
+def _cutoffs(first: date, last: date):
+    """Each day from ``first`` to ``last`` with its month and the instant (UTC) its London day
+    ends: a report sent before that instant was sent on or before that day."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from sqlalchemy import Date, String, column, values
+
+    from ..models.types import UtcDateTime
+    from ..working_days import LONDON
+
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return values(column("day", Date), column("month", String), column("cutoff", UtcDateTime()),
+                  name="due_days").data(
+        [(d, d.strftime("%Y-%m"), datetime.combine(d + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC))
+         for d in days]).cte("due_days")
+
+
 def timeliness(session: Session, first: date, last: date, today: date | None = None) -> dict:
     """Of the QA reports due (by the *original* date) between ``first`` and ``last``: how many
     were sent on or before that date, sent late, or are still open past it; by month of the
     original due date and by region. Reports still open and not yet due are listed, not scored.
     An extension never makes a late report on time.
+
+    Counted in SQL (GROUP BY region and month): one query whatever the number of reviews.
     """
     today = today or london_today()
-    rows = session.execute(
-        select(Review.region, Review.original_due_on, Review.state, Review.sent_at)
-        .where(Review.state.in_(OPEN_QA + (lc.FEEDBACK_SENT,)),
-               Review.original_due_on >= first, Review.original_due_on <= last)).all()
     empty = lambda: {"on_time": 0, "late": 0, "open_late": 0, "not_yet_due": 0}  # noqa: E731
     by_month, by_region, overall = defaultdict(empty), defaultdict(empty), empty()
-    for region, original_due_on, state, sent_at in rows:
-        if state == lc.FEEDBACK_SENT and sent_at is not None:
-            outcome = "on_time" if london_today(sent_at) <= original_due_on else "late"
-        elif original_due_on < today:
-            outcome = "open_late"
-        else:
-            outcome = "not_yet_due"
-        for bucket in (by_month[original_due_on.strftime("%Y-%m")], by_region[region], overall):
-            bucket[outcome] += 1
+    if first <= last:
+        if session.get_bind().dialect.name == "postgresql":  # month and cutoff from the row itself
+            month = func.to_char(Review.original_due_on, "YYYY-MM")
+            cutoff = literal_column("timezone('Europe/London', (reviews.original_due_on + 1)::timestamp)")
+            query = select(Review.region, month)
+        else:  # SQLite has no time zones: a table of the range's days, each with its cutoff
+            days = _cutoffs(first, last)
+            month, cutoff = days.c.month, days.c.cutoff
+            query = select(Review.region, month).join(days, days.c.day == Review.original_due_on)
+        sent = and_(Review.state == lc.FEEDBACK_SENT, Review.sent_at.is_not(None))
+        rows = session.execute(
+            query.add_columns(
+                func.count().filter(and_(sent, Review.sent_at < cutoff)),
+                func.count().filter(and_(sent, Review.sent_at >= cutoff)),
+                func.count().filter(and_(~sent, Review.original_due_on < today)),
+                func.count().filter(and_(~sent, Review.original_due_on >= today)))
+            .where(Review.state.in_(OPEN_QA + (lc.FEEDBACK_SENT,)),
+                   Review.original_due_on >= first, Review.original_due_on <= last)
+            .group_by(Review.region, month)).all()
+        for region, month, *numbers in rows:
+            for bucket in (by_month[month], by_region[region], overall):
+                for outcome, n in zip(("on_time", "late", "open_late", "not_yet_due"), numbers, strict=True):
+                    bucket[outcome] += n
 
     def scored(bucket: dict) -> dict:
         scored_total = bucket["on_time"] + bucket["late"] + bucket["open_late"]

@@ -20,6 +20,7 @@ kombu_sqla.Transport.polling_interval = 0.2
 INCLUDE = [
     "sfoflow.tasks.delivery",   # sfoflow.notifications.deliver, sfoflow.notifications.deliver_many
     "sfoflow.tasks.health",     # sfoflow.health.ping
+    "sfoflow.tasks.imports",    # sfoflow.imports.run
     "sfoflow.tasks.sweep",      # sfoflow.deadlines.sweep
 ]
 SWEEP_EVERY_SECONDS = 300.0  # how soon a notification goes out after it falls due

@@ -1,14 +1,14 @@
 """The central team registers reviews: one through a form, or many from a CSV file."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
 from .. import db_session
 from ..db import transaction
 from ..schemas.reviews import review_create_schema
-from ..services import imports, reviews
+from ..services import import_jobs, imports, reviews
 from ..services.errors import ServiceError
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
@@ -79,6 +79,11 @@ def import_reviews():
             text = imports.decode(raw)
             if text is None:
                 errors.add("file", "The file must be a CSV file saved as UTF-8 text")
+            if text is not None and import_jobs.wants_background(text):
+                session = db_session()
+                with transaction(session):
+                    job = import_jobs.create(session, text, upload.filename, current_user)
+                return redirect(url_for("intake.import_job", job_id=job.id))
             if text is not None:
                 session = db_session()
                 try:
@@ -94,3 +99,27 @@ def import_reviews():
                     return redirect(url_for("pages.review_list"))
     return render_template("intake/import.html", title="Import reviews", errors=errors, problems=problems,
                            columns=imports.COLUMNS, required=imports.REQUIRED), 422 if errors else 200
+
+
+@bp.get("/reviews/imports/<int:job_id>")
+@roles_required(lc.CENTRAL_TEAM)
+def import_job(job_id: int):
+    """A large import's progress (rows checked, rows written), then its result."""
+    try:
+        job = import_jobs.view(import_jobs.get(db_session(), job_id))
+    except ServiceError:
+        abort(404)
+    return render_template("intake/import_job.html", title="Import reviews", job=job,
+                           status_url=url_for("intake.import_job_status", job_id=job_id))
+
+
+@bp.get("/reviews/imports/<int:job_id>/status")
+@roles_required(lc.CENTRAL_TEAM)
+def import_job_status(job_id: int):
+    """The progress as JSON, for the page's progress bar to follow."""
+    try:
+        job = import_jobs.view(import_jobs.get(db_session(), job_id))
+    except ServiceError:
+        return jsonify({"error": "There is no such import"}), 404
+    return jsonify({k: job[k] for k in ("status", "status_label", "finished", "total_rows", "rows_checked",
+                                        "rows_written")})

@@ -21,6 +21,7 @@ from ..services.views import review_view
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from .forms import FormErrors, add_refusals, add_schema_errors, blank_to_none
+from .paging import pagination
 
 bp = Blueprint("pages", __name__)
 
@@ -32,7 +33,8 @@ FILTER_LABELS = {"q": "Search", "sort": "Sort by", "direction": "Order",
                  "high_profile": "High profile", "page": "Page"}
 # Actions that cannot be undone: the page asks "Are you sure?" first (issue 15).
 CONFIRMED = ("withdraw",)
-ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version"}
+ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version",
+                 "officer_id": "HMPPS QA officer"}
 
 
 @bp.get("/")
@@ -79,22 +81,7 @@ def review_list():
 
 
 def _pagination(page: int, pages: int, filters: dict) -> dict | None:
-    """govukPagination: first, last, the pages either side of this one, ellipses between."""
-    if pages <= 1:
-        return None
-
-    def href(n: int) -> str:
-        return url_for("pages.review_list") + "?" + urlencode({**filters, "page": n})
-
-    shown = sorted({1, pages, *range(max(1, page - 1), min(pages, page + 1) + 1)})
-    items, last = [], 0
-    for n in shown:
-        if n - last > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": n, "href": href(n), "current": n == page})
-        last = n
-    return {"items": items, "previous": {"href": href(page - 1)} if page > 1 else None,
-            "next": {"href": href(page + 1)} if page < pages else None}
+    return pagination(url_for("pages.review_list"), page, pages, filters)
 
 
 def _inspectors(session) -> list[tuple[int, str]]:
@@ -146,9 +133,10 @@ def take_action(review_id: int, action: str):
         abort(404)
     session = db_session()
     errors = FormErrors()
-    ids = {"reason": f"reason-{action}", "inspector_id": f"inspector_id-{action}", "version": f"action-{action}"}
+    ids = {"reason": f"reason-{action}", "inspector_id": f"inspector_id-{action}", "version": f"action-{action}",
+           "officer_id": f"officer_id-{action}"}
     try:
-        body = ActionIn().load(blank_to_none(request.form, ("version", "reason", "inspector_id")))
+        body = ActionIn().load(blank_to_none(request.form, ("version", "reason", "inspector_id", "officer_id")))
     except ValidationError as exc:
         add_schema_errors(errors, exc, ACTION_LABELS, ids)
         return render_review(review_id, errors, f"action-{action}", 422)

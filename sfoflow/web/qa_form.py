@@ -15,13 +15,14 @@ from ..assessment.framework import Framework
 from ..db import transaction
 from ..services import assessment as svc
 from ..services import high_profile_queries as hpq
-from ..services import lifecycle, qa_reports, reviews
+from ..services import hmpps_qa, lifecycle, qa_reports, reviews
 from ..services.calendar import get_calendar
 from ..services.errors import Conflict, NotFound, ServiceError, flatten_messages
 from ..services.permissions import permissions
 from ..services.views import review_view
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
+from . import year as year_pages
 from .auth import roles_required
 from .display import LONDON, london_time
 from .forms import STALE, FormErrors, add_refusals
@@ -191,13 +192,14 @@ def form(review_id: int):
 
 
 @bp.post("/reviews/<int:review_id>/qa/start")
-@roles_required(lc.INSPECTOR)
+@roles_required(lc.INSPECTOR, lc.CENTRAL_TEAM)  # the central team: an HMPPS QA officer (services.hmpps_qa)
 def start(review_id: int):
     session = db_session()
     try:
         with transaction(session):
             review = reviews.get_visible(session, review_id, current_user, for_update=True)
-            lifecycle.apply_action(session, review, "start", current_user, version=_int(request.form.get("version")))
+            lifecycle.apply_action(session, review, hmpps_qa.qa_action(review, "start"), current_user,
+                                   version=_int(request.form.get("version")))
     except NotFound:
         raise
     except ServiceError as exc:
@@ -212,7 +214,7 @@ def _int(value) -> int | None:
 
 
 @bp.post("/reviews/<int:review_id>/qa")
-@roles_required(lc.INSPECTOR)
+@roles_required(lc.INSPECTOR, lc.CENTRAL_TEAM)
 def save(review_id: int):
     """Without JavaScript: "Save draft" and "Submit QA" post the whole form here."""
     session, review = readable_review(review_id)
@@ -223,6 +225,7 @@ def save(review_id: int):
         with transaction(session):
             assessment = svc.save_draft(session, reviews.get_visible(session, review_id, current_user),
                                         current_user, payload)
+            year_pages.save_learning_from_form(session, review_id, request.form)  # the learning part
     except ValidationError as exc:
         return render_form(review_id, errors=schema_errors(framework, exc), values=values, status=422,
                            version=_int(payload["version"]))
@@ -245,12 +248,15 @@ def _submit(review_id: int):
     try:
         with transaction(session):
             review = reviews.get_visible(session, review_id, current_user, for_update=True)
-            lifecycle.apply_action(session, review, "submit", current_user, version=None)
+            lifecycle.apply_action(session, review, hmpps_qa.qa_action(review, "submit"), current_user, version=None)
     except NotFound:
         raise
     except ServiceError as exc:
         return render_form(review_id, errors=refusal_errors(exc.refusals), status=exc.status)
-    if review.state == lc.FEEDBACK_SENT:
+    if review.state == lc.HMPPS_QA_COMPLETED:
+        flash(f"HMPPS QA completed. The HMPPS QA report for review {review.reference} has been sent to the local "
+              "SFO review team.", "success")
+    elif review.state == lc.FEEDBACK_SENT:
         flash(f"QA submitted. The report for review {review.reference} has been sent to the local SFO review team.",
               "success")
     else:

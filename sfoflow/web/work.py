@@ -15,7 +15,7 @@ from .. import db_session
 from ..db import transaction
 from ..deadlines.delivery import STATUSES
 from ..deadlines.rules import KINDS
-from ..http.downloads import csv_response, file_response
+from ..http.downloads import csv_stream_response, file_response
 from ..models import User
 from ..models.assessment import NotificationAttachment
 from ..notify import attachments, delivery
@@ -26,6 +26,7 @@ from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from .auth import roles_required
 from .forms import FormErrors, add_schema_errors, blank_to_none
+from .paging import pagination
 
 bp = Blueprint("work", __name__)
 WATCHERS = (lc.MANAGER, lc.CENTRAL_TEAM)
@@ -80,6 +81,8 @@ def _inspector_choices(session) -> list[tuple[int, str]]:
 def open_qa():
     session = db_session()
     f, chosen, errors = _open_qa_filters()
+    page_no = request.args.get("page", "1")
+    f["page"] = int(page_no) if page_no.isdigit() and int(page_no) >= 1 else 1
     today = london_today()
     result = work.open_qa(session, f, today)
     first = date(today.year - 1, today.month, 1)
@@ -87,6 +90,7 @@ def open_qa():
         "work/open_qa.html", title="Open QA", result=result, filters=chosen, errors=errors,
         inspectors=_inspector_choices(session), workload=work.workload(session, today),
         timeliness=work.timeliness(session, first, today, today),
+        pagination=pagination(url_for("work.open_qa"), result["page"], result["pages"], chosen),
         csv_href=url_for("work.open_qa_csv") + ("?" + urlencode(chosen) if chosen else ""), month_name=month_name,
     ), 400 if errors else 200
 
@@ -102,8 +106,9 @@ def open_qa_csv():
     f, _chosen, errors = _open_qa_filters()
     if errors:
         return Response("; ".join(e["text"] for e in errors.summary()) + "\n", status=400, mimetype="text/plain")
-    result = work.open_qa(db_session(), f)
-    return csv_response(work.open_qa_csv_rows(result), work.open_qa_csv_name(result))
+    today = london_today()
+    return csv_stream_response(work.open_qa_csv_rows(work.open_qa_all(db_session(), f, today)),
+                               work.open_qa_csv_name({"today": today}))
 
 
 # --- allocation ------------------------------------------------------------------------------------------

@@ -25,6 +25,10 @@ IN_QA = "in_qa"
 AWAITING_SIGN_OFF = "awaiting_sign_off"
 FEEDBACK_SENT = "feedback_sent"
 WITHDRAWN = "withdrawn"
+# The HMPPS SFO central team's QA of the reviews routed to it (the other 80%).
+HMPPS_ALLOCATED = "hmpps_allocated"
+HMPPS_IN_QA = "hmpps_in_qa"
+HMPPS_QA_COMPLETED = "hmpps_qa_completed"
 
 STATES: dict[str, str] = {
     RECEIVED: "Received",
@@ -35,11 +39,16 @@ STATES: dict[str, str] = {
     AWAITING_SIGN_OFF: "Awaiting sign-off",
     FEEDBACK_SENT: "Feedback sent",
     WITHDRAWN: "Withdrawn",
+    HMPPS_ALLOCATED: "Allocated for HMPPS QA",
+    HMPPS_IN_QA: "In HMPPS QA",
+    HMPPS_QA_COMPLETED: "HMPPS QA completed",
 }
-FINAL_STATES = frozenset({FEEDBACK_SENT, WITHDRAWN})
+FINAL_STATES = frozenset({FEEDBACK_SENT, WITHDRAWN, HMPPS_QA_COMPLETED})
 OPEN_STATES = frozenset(STATES) - FINAL_STATES
 # States in which HMIP owes a QA report against the 15-working-day deadline.
 HMIP_OPEN_STATES = frozenset({SELECTED_FOR_HMIP, ALLOCATED, IN_QA, AWAITING_SIGN_OFF})
+# States in which an HMPPS QA officer holds the QA against the HMPPS target.
+HMPPS_HELD_STATES = frozenset({HMPPS_ALLOCATED, HMPPS_IN_QA})
 
 CENTRAL_TEAM = "central_team"
 INSPECTOR = "inspector"
@@ -63,13 +72,18 @@ class Action:
     roles: frozenset[str]
     requires: tuple[str, ...] = ()  # data fields that must be present and non-blank
     checks: tuple[str, ...] = ()  # named preconditions the caller evaluates
-    owner_only: bool = False  # only the allocated inspector may take it (when role is inspector)
+    owner_only: bool = False  # only the person holding the QA may take it (an inspector, or an HMPPS QA officer)
     choose_by: str | None = None  # data field naming the target, when there are several
 
     @property
     def in_a_sentence(self) -> str:
         """The label inside a sentence: "Start QA" reads "start QA", never "start qa"."""
         return self.label[:1].lower() + self.label[1:]
+
+
+# Roles whose members can hold a review's QA themselves (review.inspector_id): HMIP inspectors,
+# and the central team's HMPPS QA officers.
+OWNER_ROLES = frozenset({INSPECTOR, CENTRAL_TEAM})
 
 
 def _a(name, label, sources, targets, roles, **kw) -> Action:
@@ -79,8 +93,10 @@ def _a(name, label, sources, targets, roles, **kw) -> Action:
 ACTIONS: dict[str, Action] = {a.name: a for a in (
     _a("sample", "Sample", [RECEIVED], [SELECTED_FOR_HMIP, ROUTED_TO_HMPPS], [SYSTEM],
        requires=("route",), choose_by="route"),
-    _a("add_to_sample", "Add to HMIP sample", [ROUTED_TO_HMPPS, RECEIVED], [SELECTED_FOR_HMIP],
-       [MANAGER], requires=("reason",)),
+    # Allowed while HMPPS has only allocated its QA; refused, with the reason, once HMPPS has
+    # started it (a review is QA'd by one body: a second QA only in a benchmarking exercise).
+    _a("add_to_sample", "Add to HMIP sample", [ROUTED_TO_HMPPS, RECEIVED, HMPPS_ALLOCATED, HMPPS_IN_QA],
+       [SELECTED_FOR_HMIP], [MANAGER], requires=("reason",), checks=("hmpps_qa_not_started",)),
     _a("allocate", "Allocate", [SELECTED_FOR_HMIP], [ALLOCATED], [CENTRAL_TEAM, MANAGER],
        requires=("inspector_id",), checks=("inspector_eligible",)),
     _a("reallocate", "Reallocate", [ALLOCATED, IN_QA], [ALLOCATED], [CENTRAL_TEAM, MANAGER],
@@ -88,10 +104,15 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     _a("start", "Start QA", [ALLOCATED], [IN_QA], [INSPECTOR], owner_only=True),
     # Without sign-off, submit sends the report: the target is chosen by the setting.
     _a("submit", "Submit", [IN_QA], [AWAITING_SIGN_OFF, FEEDBACK_SENT], [INSPECTOR],
-       owner_only=True, checks=("assessment_complete",), choose_by="sign_off"),
+       owner_only=True, checks=("assessment_complete", "learning_recorded"), choose_by="sign_off"),
     _a("return", "Return to inspector", [AWAITING_SIGN_OFF], [IN_QA], [MANAGER], requires=("reason",)),
     _a("approve", "Approve and send", [AWAITING_SIGN_OFF], [FEEDBACK_SENT], [MANAGER],
        checks=("assessment_complete",)),
+    _a("hmpps_allocate", "Allocate for HMPPS QA", [ROUTED_TO_HMPPS, HMPPS_ALLOCATED], [HMPPS_ALLOCATED],
+       [CENTRAL_TEAM], requires=("officer_id",), checks=("hmpps_officer_eligible",)),
+    _a("hmpps_start", "Start HMPPS QA", [HMPPS_ALLOCATED], [HMPPS_IN_QA], [CENTRAL_TEAM], owner_only=True),
+    _a("hmpps_complete", "Complete HMPPS QA and send", [HMPPS_IN_QA], [HMPPS_QA_COMPLETED], [CENTRAL_TEAM],
+       owner_only=True, checks=("assessment_complete",)),
     _a("withdraw", "Withdraw", OPEN_STATES, [WITHDRAWN], [CENTRAL_TEAM, MANAGER], requires=("reason",)),
 )}
 
@@ -113,7 +134,8 @@ class Decision:
 
 
 # What a person is asked for when an action's required field is blank.
-REQUIRED_MESSAGES = {"reason": "Enter the reason", "inspector_id": "Select an inspector", "route": "Select the route"}
+REQUIRED_MESSAGES = {"reason": "Enter the reason", "inspector_id": "Select an inspector", "route": "Select the route",
+                     "officer_id": "Select an HMPPS QA officer"}
 
 
 def _missing(value) -> bool:
@@ -124,7 +146,7 @@ def actions_for(state: str, role: str, *, is_owner: bool = True) -> tuple[str, .
     """Actions this role could take from this state (before data and checks)."""
     return tuple(
         a.name for a in ACTIONS.values()
-        if state in a.sources and role in a.roles and (is_owner or not a.owner_only or role != INSPECTOR)
+        if state in a.sources and role in a.roles and (is_owner or not a.owner_only or role not in OWNER_ROLES)
     )
 
 
@@ -165,8 +187,9 @@ def decide(
                                      f"'{action.label}' is not possible from state '{STATES.get(state, state)}'"))
     if role not in action.roles:
         return refuse("role", whole("not_allowed", f"the {ROLES.get(role, role)} role may not '{action.label}'"))
-    if action.owner_only and role == INSPECTOR and not is_owner:
-        return refuse("owner", whole("not_owner", f"only the allocated inspector may '{action.label}'"))
+    if action.owner_only and role in OWNER_ROLES and not is_owner:
+        holder = "allocated inspector" if role == INSPECTOR else "HMPPS QA officer it is allocated to"
+        return refuse("owner", whole("not_owner", f"only the {holder} may '{action.label}'"))
     refusals = [Refusal(name, "required", REQUIRED_MESSAGES.get(name, f"Enter the {name.replace('_', ' ')}"),
                         detail=f"{name} is required")
                 for name in action.requires if _missing(data.get(name))]

@@ -282,3 +282,244 @@ def _attachment(session, world):
 ENTRIES[("GET", "/api/v1/outbox/attachments/<int:attachment_id>")] = Entry(
     "/api/v1/outbox/attachments/{attachment}", expect(central_team=403, inspector=403, manager=403, admin=200),
     setup=_attachment)
+
+
+# --- HMPPS QA and benchmarking (owner: issue 10) ---------------------------------------------------
+
+def _exercise(session, world, *, reveal: bool = False):
+    """A completed review in an exercise rated by the world's inspector and the owner."""
+    from sfoflow.models import User
+    from sfoflow.services import benchmarking
+    from tests.support.core import make_review
+
+    review = make_review(session, state="feedback_sent", route="hmip")
+    manager = session.get(User, world["manager"])
+    exercise = benchmarking.create(session, {"title": f"matrix {world['review']}", "review_ids": [review.id],
+                                             "rater_ids": [world["inspector"], world["owner"]]}, manager)
+    if reveal:
+        benchmarking.close(session, exercise, manager)
+    session.commit()
+    return {"exercise": exercise.id, "bench_review": review.id}
+
+
+def _completed_review(session, world):
+    from tests.support.core import make_review
+
+    return {"done": make_review(session, state="feedback_sent", route="hmip").id}
+
+
+ENTRIES[("GET", "/api/v1/hmpps-qa")] = Entry(
+    "/api/v1/hmpps-qa", expect(central_team=200, inspector=403, manager=200, admin=403))
+ENTRIES[("GET", "/api/v1/hmpps-qa/officers")] = Entry(
+    "/api/v1/hmpps-qa/officers", expect(central_team=200, inspector=403, manager=200, admin=200))
+ENTRIES[("PUT", "/api/v1/users/<int:user_id>/hmpps-qa")] = Entry(
+    "/api/v1/users/{central_team}/hmpps-qa", expect(central_team=403, inspector=403, manager=403, admin=200),
+    json={"hmpps_qa": True})
+ENTRIES[("GET", "/api/v1/benchmarking/exercises")] = Entry(
+    "/api/v1/benchmarking/exercises", expect(central_team=200, inspector=200, manager=200, admin=403))
+ENTRIES[("POST", "/api/v1/benchmarking/exercises")] = Entry(
+    "/api/v1/benchmarking/exercises", expect(central_team=403, inspector=403, manager=201, admin=403),
+    json=lambda w: {"title": f"exercise {w['caller']}", "review_ids": [w["done"]],
+                    "rater_ids": [w["inspector"], w["owner"]]}, setup=_completed_review)
+ENTRIES[("GET", "/api/v1/benchmarking/exercises/<int:exercise_id>")] = Entry(
+    "/api/v1/benchmarking/exercises/{exercise}", expect(central_team=404, inspector=200, manager=200, admin=403),
+    setup=_exercise, note="the central-team caller is not one of its raters")
+ENTRIES[("PUT", "/api/v1/benchmarking/exercises/<int:exercise_id>/reviews/<int:review_id>/rating")] = Entry(
+    "/api/v1/benchmarking/exercises/{exercise}/reviews/{bench_review}/rating",
+    expect(central_team=404, inspector=200, manager=403, admin=403),
+    json={"ratings": {"1": "good"}}, setup=_exercise)
+ENTRIES[("POST", "/api/v1/benchmarking/exercises/<int:exercise_id>/close")] = Entry(
+    "/api/v1/benchmarking/exercises/{exercise}/close", expect(central_team=403, inspector=403, manager=200, admin=403),
+    setup=_exercise)
+ENTRIES[("PUT", "/api/v1/benchmarking/exercises/<int:exercise_id>/moderation")] = Entry(
+    "/api/v1/benchmarking/exercises/{exercise}/moderation",
+    expect(central_team=403, inspector=403, manager=200, admin=403),
+    json={"moderation_note": "agreed after discussion"}, setup=lambda s, w: _exercise(s, w, reveal=True))
+ENTRIES[("GET", "/api/v1/benchmarking/trend")] = Entry(
+    "/api/v1/benchmarking/trend", expect(central_team=403, inspector=403, manager=200, admin=403))
+ENTRIES[("GET", "/api/v1/benchmarking/year")] = Entry(
+    "/api/v1/benchmarking/year?year=2023", expect(central_team=403, inspector=403, manager=200, admin=403))
+# --- run-time settings (owner: issue 12) -------------------------------------------------------
+
+ADMIN_ONLY_READ = expect(central_team=403, inspector=403, manager=403, admin=200)
+ENTRIES[("GET", "/api/v1/settings")] = Entry("/api/v1/settings", ADMIN_ONLY_READ)
+ENTRIES[("GET", "/api/v1/settings/history")] = Entry("/api/v1/settings/history", ADMIN_ONLY_READ)
+ENTRIES[("PATCH", "/api/v1/settings")] = Entry(
+    "/api/v1/settings", ADMIN_ONLY_READ, json={"values": {"page_size_default": 40}, "reason": "access matrix"})
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/assessment/information")] = Entry(
+    "/api/v1/reviews/{review}/assessment/information", QA_READERS, setup=_qa_started)
+ENTRIES[("PUT", "/api/v1/reviews/<int:review_id>/assessment/information")] = Entry(
+    "/api/v1/reviews/{review}/assessment/information", expect(central_team=403, inspector=404, manager=403, admin=403),
+    json={"version": 1, "high_profile": "yes"}, setup=_qa_started,
+    note="only the owner (not a caller here) may write; see tests/api/test_information.py")
+# --- learning panels (owner: "panels", issue 11) ------------------------------------------------------
+
+def _agency_contact(session, world):
+    from sfoflow.models.panels import AgencyContact
+
+    row = AgencyContact(agency="police", organisation="Met", area="North", regions=["london"], name="Pat",
+                        email=f"pat.{world['caller']}@police.example.org")
+    session.add(row)
+    session.commit()
+    return {"contact": row.id}
+
+
+def _panel(status="draft", invite=False, action=False):
+    def setup(session, world):
+        from datetime import UTC, date, datetime
+
+        from sfoflow.models import Panel, PanelAction, PanelCase, PanelInvite
+        from sfoflow.models.panels import AgencyContact
+
+        panel = Panel(held_on=date(2023, 5, 10), chair="Chair", venue="Room 1", status=status,
+                      created_by_id=world["manager"])
+        session.add(panel)
+        session.flush()
+        case = PanelCase(panel_id=panel.id, review_id=world["review"], summary="")
+        contact = AgencyContact(agency="police", organisation="Met", area="North", regions=["london"], name="Pat",
+                                email=f"pat.{world['caller']}@police.example.org")
+        session.add_all([case, contact])
+        session.flush()
+        from tests.support.core import make_review
+
+        other = make_review(session, state="feedback_sent", commit=False)
+        session.flush()
+        out = {"panel": panel.id, "panel_case": case.id, "contact": contact.id, "other_review": other.id}
+        if invite:
+            row = PanelInvite(panel_id=panel.id, case_id=case.id, contact_id=contact.id, agency="police",
+                              details="", nonce=f"matrix-{world['caller']}-{panel.id}",
+                              expires_at=datetime(2023, 5, 10, 23, tzinfo=UTC), attended=True)
+            session.add(row)
+            session.flush()
+            out["invite"] = row.id
+        if action:
+            item = PanelAction(panel_id=panel.id, description="Do it", owner_label="HMIP", due_on=date(2023, 6, 1))
+            session.add(item)
+            session.flush()
+            out["action"] = item.id
+        session.commit()
+        out["panel_version"] = panel.version
+        return out
+    return setup
+
+
+PANEL_MANAGERS = expect(central_team=403, inspector=403, manager=200, admin=403)
+PANEL_CREATED = expect(central_team=403, inspector=403, manager=201, admin=403)
+ADMIN_ONLY = expect(central_team=403, inspector=403, manager=403, admin=200)
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/agencies")] = Entry(
+    "/api/v1/reviews/{review}/agencies", expect(central_team=200, inspector=404, manager=200, admin=200))
+ENTRIES[("PUT", "/api/v1/reviews/<int:review_id>/agencies")] = Entry(
+    "/api/v1/reviews/{review}/agencies", expect(central_team=200, inspector=404, manager=403, admin=403),
+    json={"agencies": [{"agency": "police", "role": "Arrested him in 2022"}]})
+ENTRIES[("GET", "/api/v1/agency-contacts")] = Entry(
+    "/api/v1/agency-contacts", expect(central_team=403, inspector=403, manager=200, admin=200))
+ENTRIES[("POST", "/api/v1/agency-contacts")] = Entry(
+    "/api/v1/agency-contacts", expect(central_team=403, inspector=403, manager=403, admin=201),
+    json={"agency": "housing", "organisation": "Camden Council", "area": "Camden", "regions": ["london"],
+          "name": "Harry", "email": "harry@camden.example.org"})
+ENTRIES[("PATCH", "/api/v1/agency-contacts/<int:contact_id>")] = Entry(
+    "/api/v1/agency-contacts/{contact}", ADMIN_ONLY, json={"area": "Islington"}, setup=_agency_contact)
+ENTRIES[("GET", "/api/v1/agency-contacts/<int:contact_id>/history")] = Entry(
+    "/api/v1/agency-contacts/{contact}/history", ADMIN_ONLY, setup=_agency_contact)
+ENTRIES[("GET", "/api/v1/panel-candidates")] = Entry("/api/v1/panel-candidates", PANEL_MANAGERS)
+ENTRIES[("GET", "/api/v1/panels")] = Entry("/api/v1/panels", PANEL_MANAGERS)
+ENTRIES[("POST", "/api/v1/panels")] = Entry(
+    "/api/v1/panels", PANEL_CREATED, json={"held_on": "2030-06-12", "chair": "Chief Inspector", "venue": "Online"})
+ENTRIES[("GET", "/api/v1/panels/<int:panel_id>")] = Entry("/api/v1/panels/{panel}", PANEL_MANAGERS, setup=_panel())
+ENTRIES[("GET", "/api/v1/panels/<int:panel_id>/history")] = Entry(
+    "/api/v1/panels/{panel}/history", PANEL_MANAGERS, setup=_panel())
+ENTRIES[("PATCH", "/api/v1/panels/<int:panel_id>")] = Entry(
+    "/api/v1/panels/{panel}", PANEL_MANAGERS, setup=_panel(),
+    json=lambda w: {"version": w["panel_version"], "chair": "Deputy Chief Inspector"})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/cases")] = Entry(
+    "/api/v1/panels/{panel}/cases", PANEL_CREATED, setup=_panel(),
+    json=lambda w: {"review_id": w["other_review"]})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/invites")] = Entry(
+    "/api/v1/panels/{panel}/invites", PANEL_CREATED, setup=_panel(),
+    json=lambda w: {"case_id": w["panel_case"], "contact_id": w["contact"]})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/invites/<int:invite_id>/revoke")] = Entry(
+    "/api/v1/panels/{panel}/invites/{invite}/revoke", PANEL_MANAGERS, setup=_panel(invite=True))
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/confirm")] = Entry(
+    "/api/v1/panels/{panel}/confirm", PANEL_MANAGERS, setup=_panel(invite=True),
+    json=lambda w: {"version": w["panel_version"]})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/record")] = Entry(
+    "/api/v1/panels/{panel}/record", PANEL_MANAGERS, setup=_panel("confirmed", invite=True),
+    json=lambda w: {"version": w["panel_version"], "findings": "F", "learning": "L", "attended": [w["invite"]]})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/actions")] = Entry(
+    "/api/v1/panels/{panel}/actions", PANEL_CREATED, setup=_panel("held"),
+    json={"description": "Write a joint protocol", "due_on": "2023-06-30"})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/actions/<int:action_id>/close")] = Entry(
+    "/api/v1/panels/{panel}/actions/{action}/close", PANEL_MANAGERS, setup=_panel("held", action=True),
+    json={"outcome": "Protocol agreed"})
+ENTRIES[("POST", "/api/v1/panels/<int:panel_id>/report")] = Entry(
+    "/api/v1/panels/{panel}/report", PANEL_MANAGERS, setup=_panel("held", invite=True))
+ENTRIES[("GET", "/api/v1/panel-figures/<int:year>")] = Entry(
+    "/api/v1/panel-figures/2023", expect(central_team=403, inspector=403, manager=200, admin=200))
+ENTRIES[("DELETE", "/api/v1/panels/<int:panel_id>/cases/<int:case_id>")] = Entry(
+    "/api/v1/panels/{panel}/cases/{panel_case}", PANEL_MANAGERS, setup=_panel(invite=True))
+# --- learning on a QA and the year in review (issue 9) --------------------------------------------
+
+def _amendment(session, world):
+    from sfoflow.models.year import LearningEntry
+
+    _qa_started(session, world)
+    from sfoflow.models.assessment import Assessment
+    assessment = session.query(Assessment).filter_by(review_id=world["review"]).one()
+    entry = LearningEntry(assessment_id=assessment.id, kind="amendment", text="Correct the chronology")
+    session.add(entry)
+    session.commit()
+    return {"entry": entry.id}
+
+
+_PUB_YEARS = iter(range(2040, 2100))
+
+
+def _publication(session, world):
+    from sfoflow.models.year import YearPublication
+
+    pub_year = next(_PUB_YEARS)
+    session.add(YearPublication(year=pub_year, number=1, publisher_label="m", sections=["ratings"], content={},
+                                html="<p>x</p>", pdf=b"%PDF-1.4", csv="region\r\n"))
+    session.commit()
+    return {"pub_year": pub_year}
+
+
+YEAR_READERS = expect(central_team=200, inspector=403, manager=200, admin=200)
+MANAGER_ONLY = expect(central_team=403, inspector=403, manager=200, admin=403)
+ENTRIES[("GET", "/api/v1/themes")] = Entry("/api/v1/themes", EVERYONE_SIGNED_IN)
+ENTRIES[("POST", "/api/v1/themes")] = Entry(
+    "/api/v1/themes", expect(central_team=403, inspector=403, manager=403, admin=201),
+    json=lambda w: {"label": f"Theme for {w['caller']}"})
+ENTRIES[("POST", "/api/v1/themes/<key>/retire")] = Entry(
+    "/api/v1/themes/diversity/retire", expect(central_team=403, inspector=403, manager=403, admin=200))
+ENTRIES[("GET", "/api/v1/reviews/<int:review_id>/learning")] = Entry(
+    "/api/v1/reviews/{review}/learning", QA_READERS, setup=_qa_started)
+ENTRIES[("PUT", "/api/v1/reviews/<int:review_id>/learning")] = Entry(
+    "/api/v1/reviews/{review}/learning", expect(central_team=403, inspector=404, manager=403, admin=403),
+    json={"themes": ["mappa"]}, setup=_qa_started)
+ENTRIES[("POST", "/api/v1/amendments/<int:entry_id>/outcome")] = Entry(
+    "/api/v1/amendments/{entry}/outcome", expect(central_team=200, inspector=403, manager=403, admin=403),
+    json={"outcome": "amended", "outcome_on": "2023-06-01"}, setup=_amendment)
+ENTRIES[("GET", "/api/v1/years/<int:year>/summary")] = Entry("/api/v1/years/2023/summary", YEAR_READERS)
+ENTRIES[("PUT", "/api/v1/years/<int:year>/narratives/<section>")] = Entry(
+    "/api/v1/years/2023/narratives/ratings", MANAGER_ONLY, json={"text": "Most reviews were Good."})
+ENTRIES[("PUT", "/api/v1/years/<int:year>/sections")] = Entry(
+    "/api/v1/years/2023/sections", MANAGER_ONLY, json={"sections": ["ratings", "themes"]})
+ENTRIES[("POST", "/api/v1/years/<int:year>/publications")] = Entry(
+    "/api/v1/years/2023/publications", expect(central_team=403, inspector=403, manager=201, admin=403))
+ENTRIES[("GET", "/api/v1/years/<int:year>/publications")] = Entry("/api/v1/years/2023/publications",
+                                                                   EVERYONE_SIGNED_IN)
+ENTRIES[("GET", "/api/v1/years/<int:year>/publications/<int:number>.pdf")] = Entry(
+    "/api/v1/years/{pub_year}/publications/1.pdf", EVERYONE_SIGNED_IN, setup=_publication)
+ENTRIES[("GET", "/api/v1/years/<int:year>/publications/<int:number>.csv")] = Entry(
+    "/api/v1/years/{pub_year}/publications/1.csv", EVERYONE_SIGNED_IN, setup=_publication)
+def _import_job(session, world):
+    from sfoflow.services import import_jobs
+
+    job = import_jobs.create(session, CSV, "reviews.csv", None)
+    session.commit()
+    return {"job": job.id}
+
+
+ENTRIES[("GET", "/api/v1/imports/<int:job_id>")] = Entry(
+    "/api/v1/imports/{job}", expect(central_team=200, inspector=403, manager=403, admin=403), setup=_import_job)

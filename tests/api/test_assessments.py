@@ -42,7 +42,7 @@ def test_draft_submit_return_approve_and_report_through_the_api(client, session,
 
     got = call(client, "GET", url, itok)
     assert got.status_code == 200
-    assert got.json["framework_version"] == "v1" and got.json["editable"] is True
+    assert got.json["framework_version"] == "v2" and got.json["editable"] is True  # the newest file
     version = got.json["version"]
 
     saved = call(client, "PATCH", url, itok, {"version": version, "answers": {
@@ -114,12 +114,18 @@ def test_who_may_read_and_write(client, session, people):
 def test_framework_document(client, people):
     token = people["admin"][1]
     body = call(client, "GET", "/api/v1/framework", token).json
-    assert body["key"] == "v1"
+    assert body["key"] == "v2"  # the newest: config/qa_framework/v2.json
     assert [s["id"] for s in body["standards"]] == ["1", "2", "3", "4"]
     kq = body["standards"][0]["key_questions"][0]
     assert kq["id"] == "1.1" and [p["id"] for p in kq["prompts"]] == [f"1.1.{x}" for x in "abcde"]
     assert body["standards"][1]["judged_by"] == [f"2.{x}" for x in "abcdefghi"]
-    assert call(client, "GET", "/api/v1/framework?version=v1", token).json["version"] == "2021-03"
+    v1 = call(client, "GET", "/api/v1/framework?version=v1", token).json
+    assert v1["version"] == "2021-03"
+    # v1 as first recorded: 2.f may be 'not applicable', and none of v2's whole text
+    f = next(p for p in v1["standards"][1]["prompts"] if p["id"] == "2.f")
+    assert f["allows_na"] is True and f["guidance_full"] == []
+    assert v1["not_applicable"] == {} and v1["standards"][0]["characteristics_text"] == {}
+    assert next(p for p in body["standards"][1]["prompts"] if p["id"] == "2.f")["allows_na"] is False
     assert call(client, "GET", "/api/v1/framework?version=v9", token).status_code == 404
 
 

@@ -1,4 +1,7 @@
-"""The QA framework data (config/qa_framework/v1.json) against its source documents.
+"""The QA framework data (config/qa_framework/v1.json and v2.json) against its source documents.
+
+v1.json is what QAs were first recorded against and stays as it was (schema 1); v2.json
+(schema 2, issue 12) has the same questions with the whole guidance, and 2.f answered yes or no.
 
 The seed documents are parsed here, independently of the loader, with plain regexes; the
 expected structure (which key questions, which prompt letters) is written out by hand from
@@ -25,6 +28,7 @@ from tests import support
 
 REPO = support.REPO
 V1_PATH = REPO / "config" / "qa_framework" / "v1.json"
+V2_PATH = REPO / "config" / "qa_framework" / "v2.json"
 
 
 # Copies of the public source documents, committed as test data (tests/data/seeds/README.md).
@@ -116,8 +120,24 @@ def raw_json() -> dict:
 
 
 @pytest.fixture(scope="module")
+def raw_v2() -> dict:
+    return json.loads(V2_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=["v1", "v2"])
+def raw_each(request, raw_json, raw_v2) -> dict:
+    """Each framework file in turn: both must match the seeds."""
+    return {"v1": raw_json, "v2": raw_v2}[request.param]
+
+
+@pytest.fixture(scope="module")
 def fw():
     return load_framework("v1")
+
+
+@pytest.fixture(scope="module")
+def fw_v2():
+    return load_framework("v2")
 
 
 def json_groups(raw: dict) -> dict[str, dict[str, str]]:
@@ -150,8 +170,8 @@ def test_seed_parser_finds_the_documented_structure(seed_form):
 # --- the JSON matches the seed: counts, numbering and wording -------------------------------
 
 
-def test_prompt_numbering_and_counts_match_seed(seed_form, raw_json):
-    groups = json_groups(raw_json)
+def test_prompt_numbering_and_counts_match_seed(seed_form, raw_each):
+    groups = json_groups(raw_each)
     assert {g: "".join(p) for g, p in groups.items()} == EXPECTED_PROMPT_LETTERS  # order too
     for g, letters in EXPECTED_PROMPT_LETTERS.items():
         assert len(groups[g]) == len(seed_form["groups"][g]) == len(letters)
@@ -163,15 +183,15 @@ def test_prompt_numbering_and_counts_match_seed(seed_form, raw_json):
     assert len(groups["4"]) == 5
 
 
-def test_prompt_wording_is_exactly_the_seed(seed_form, raw_json):
-    groups = json_groups(raw_json)
+def test_prompt_wording_is_exactly_the_seed(seed_form, raw_each):
+    groups = json_groups(raw_each)
     for g, prompts in seed_form["groups"].items():
         for letter, wording in prompts.items():
             assert groups[g][letter] == wording, f"{g} {letter})"
 
 
-def test_key_questions_and_standards_match_seed(seed_form, raw_json):
-    for std in raw_json["standards"]:
+def test_key_questions_and_standards_match_seed(seed_form, raw_each):
+    for std in raw_each["standards"]:
         seed_std = seed_form["standards"][std["id"]]
         assert std["title"] == seed_std["title"]
         assert std["statement"] == seed_std["statement"]
@@ -181,12 +201,12 @@ def test_key_questions_and_standards_match_seed(seed_form, raw_json):
             assert seed_std_id == std["id"]
             assert kq["text"] == wording
             assert kq["number"] == kq["id"]
-    chron = next(s for s in raw_json["sections"] if s["id"] == "chron")
+    chron = next(s for s in raw_each["sections"] if s["id"] == "chron")
     assert chron["statement"] == seed_form["chron_statement"]
 
 
-def test_information_section_wording(seed_form, raw_json):
-    info = next(s for s in raw_json["sections"] if s["id"] == "info")
+def test_information_section_wording(seed_form, raw_each):
+    info = next(s for s in raw_each["sections"] if s["id"] == "info")
     verbatim = [it["text"] for it in info["items"] if it.get("verbatim", True)]
     for q in EXPECTED_INFO_QUESTIONS:
         assert q in verbatim
@@ -207,12 +227,12 @@ def test_information_section_wording(seed_form, raw_json):
     }
 
 
-def test_guidance_is_drawn_from_the_seed(raw_json):
+def test_guidance_is_drawn_from_the_seed(raw_each):
     """Each item's guidance is short, and its first sentence shares wording with seed 001."""
     seed = " ".join((SEEDS / "001_a41fd527dc2c534f.txt").read_text(encoding="utf-8").split())
     seed_words = set(re.findall(r"[a-z']+", seed.lower()))
-    items = [it for s in raw_json["sections"] for it in s["items"]]
-    for std in raw_json["standards"]:
+    items = [it for s in raw_each["sections"] for it in s["items"]]
+    for std in raw_each["standards"]:
         items += std["prompts"]
         for kq in std["key_questions"]:
             items += [kq] + kq["prompts"]
@@ -224,39 +244,39 @@ def test_guidance_is_drawn_from_the_seed(raw_json):
         assert len(unknown) <= 2, (it["id"], unknown)
 
 
-def test_rating_characteristics_are_quoted_from_seed_000(raw_json):
+def test_rating_characteristics_are_quoted_from_seed_000(raw_each):
     seed = " ".join((SEEDS / "000_aa9dc2d88ec9cb82.txt").read_text(encoding="utf-8").split())
-    for std in raw_json["standards"]:
+    for std in raw_each["standards"]:
         chars = std["characteristics"]
         assert set(chars) == {"heading", "outstanding", "good", "requires_improvement", "inadequate"}
         for key, sentence in chars.items():
             assert sentence in seed, (std["id"], key)
-    general = raw_json["rating_characteristics"]
+    general = raw_each["rating_characteristics"]
     for phrase in general["outstanding"] + general["inadequate"]:
         assert phrase in seed
 
 
-def test_overall_banding_matches_seed_000(raw_json):
+def test_overall_banding_matches_seed_000(raw_each):
     seed = (SEEDS / "000_aa9dc2d88ec9cb82.txt").read_text(encoding="utf-8")
     found = re.findall(r"^(\d+) [–-] (\d+) points\s+'([^']+)'", seed, flags=re.M)
     assert found == [("0", "2", "Inadequate"), ("3", "6", "Requires improvement"),
                      ("7", "10", "Good"), ("11", "12", "Outstanding")]
-    labels = {r["key"]: r["label"] for r in raw_json["rating_scale"]}
-    assert [(str(b["min"]), str(b["max"]), labels[b["rating"]]) for b in raw_json["overall_banding"]] == found
+    labels = {r["key"]: r["label"] for r in raw_each["rating_scale"]}
+    assert [(str(b["min"]), str(b["max"]), labels[b["rating"]]) for b in raw_each["overall_banding"]] == found
     scores = re.search(r"'Outstanding' = (\d), 'Good' = (\d), 'Requires improvement' = (\d), "
                        r"'Inadequate' = (\d)", seed).groups()
-    assert [str(r["score"]) for r in raw_json["rating_scale"]] == list(scores)
+    assert [str(r["score"]) for r in raw_each["rating_scale"]] == list(scores)
 
 
-def test_share_bands_match_seed_004(raw_json):
+def test_share_bands_match_seed_004(raw_each):
     seed = (SEEDS / "004_b5b8a8a8f3d2a8ea.txt").read_text(encoding="utf-8")
     table = dict(re.findall(r"^(Minority|Too few|Reasonable majority|Large majority): [^\t]+\t(\w[\w ]*)$",
                             seed, flags=re.M))
     assert table == {"Minority": "Inadequate", "Too few": "Requires improvement",
                      "Reasonable majority": "Good", "Large majority": "Outstanding"}
-    labels = {r["key"]: r["label"] for r in raw_json["rating_scale"]}
-    assert {b["name"]: labels[b["rating"]] for b in raw_json["share_bands"]} == table
-    assert [(b["name"], b["min_percent"]) for b in raw_json["share_bands"]] == [
+    labels = {r["key"]: r["label"] for r in raw_each["rating_scale"]}
+    assert {b["name"]: labels[b["rating"]] for b in raw_each["share_bands"]} == table
+    assert [(b["name"], b["min_percent"]) for b in raw_each["share_bands"]] == [
         ("Minority", 0), ("Too few", 50), ("Reasonable majority", 65), ("Large majority", 80)]
 
 
@@ -269,7 +289,8 @@ def test_version_title_source(raw_json):
     assert "001_a41fd527dc2c534f" in raw_json["source"]["form"]
 
 
-def test_not_applicable_is_allowed_only_where_the_wording_says_so(raw_json):
+def test_v1_not_applicable_is_as_first_recorded(raw_json):
+    """v1 is pinned by QAs already recorded: 2.f still offers 'not applicable' there."""
     allowed = {}
     for std in raw_json["standards"]:
         for it in std["prompts"] + [p for kq in std["key_questions"] for p in kq["prompts"]]:
@@ -285,6 +306,34 @@ def test_not_applicable_is_allowed_only_where_the_wording_says_so(raw_json):
     for item_id, text in allowed.items():
         if item_id != "2.f":  # 2.f: the guidance says "where they are known about and relevant"
             assert re.search(r"where (they existed|relevant|necessary)", text, re.I), item_id
+    # Standard 4: every SFO has a victim (001, 4 b), so nothing there is 'not applicable'.
+    assert not any(i.startswith("4.") for i in allowed)
+
+
+def test_not_applicable_is_allowed_only_where_the_wording_says_so(raw_v2):
+    allowed = {}
+    for std in raw_v2["standards"]:
+        for it in std["prompts"] + [p for kq in std["key_questions"] for p in kq["prompts"]]:
+            if it["allows_na"]:
+                allowed[it["id"]] = it["text"]
+        for kq in std["key_questions"]:
+            assert kq["allows_na"] is False
+    for sec in raw_v2["sections"]:
+        for it in sec["items"]:
+            assert it["allows_na"] is False, it["id"]
+    # 2.f "Does the SFO review sufficiently link to other reviews taking place on this case?" is
+    # not conditional in its own words: it is answered yes or no.
+    assert set(allowed) == {"1.1.d", "1.2.d", "1.3.d", "1.4.d", "2.d", "2.e",
+                            "3.1.d", "3.1.e", "3.2.c"}
+    seed = " ".join((SEEDS / "001_a41fd527dc2c534f.txt").read_text(encoding="utf-8").split())
+    for item_id, text in allowed.items():
+        m = re.search(r"where (they existed|relevant|necessary)", text, re.I)
+        assert m, item_id
+        assert text.split("? (")[0] in seed  # the prompt's words as seed 001 prints them
+        basis = next(it["na_basis"] for std in raw_v2["standards"]
+                     for it in std["prompts"] + [p for kq in std["key_questions"] for p in kq["prompts"]]
+                     if it["id"] == item_id)
+        assert basis.lower().startswith(f"the prompt says '{m.group(0).lower()}'"), item_id
     # Standard 4: every SFO has a victim (001, 4 b), so nothing there is 'not applicable'.
     assert not any(i.startswith("4.") for i in allowed)
 
@@ -468,3 +517,69 @@ def test_framework_is_frozen(fw):
         fw.item("1.1").text = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         fw.standard("1").characteristics["good"] = "x"  # type: ignore[index]
+
+
+def test_the_framework_states_how_not_applicable_counts(fw_v2):
+    na = fw_v2.not_applicable
+    assert "only where the prompt's own words make it conditional" in na["rule"]
+    assert "left out of the balance" in na["counts"]
+    assert "excluded from that prompt's share" in na["annual_summary"] and "(n)" in na["annual_summary"]
+
+
+def _unquoted_basis(raw: dict) -> dict:
+    d = copy.deepcopy(raw)
+    d["standards"][3]["prompts"][0]["allows_na"] = True
+    d["standards"][3]["prompts"][0]["na_basis"] = "The prompt says 'where relevant': not for this one."
+    return d
+
+
+def test_a_basis_that_does_not_quote_the_prompt_is_refused(raw_v2):
+    with pytest.raises(FrameworkError, match="must quote the words of the prompt"):
+        parse_framework(_unquoted_basis(raw_v2), key="v2")
+
+
+def test_schema_1_is_checked_as_when_v1_was_recorded(raw_json):
+    """The stricter rules are schema 2's: a schema-1 file loads exactly as before."""
+    assert raw_json["schema"] == 1
+    assert parse_framework(_unquoted_basis(raw_json), key="v1").item("4.a").allows_na
+    bare = copy.deepcopy(raw_json)
+    bare.pop("schema")  # no schema: schema 1
+    assert parse_framework(bare, key="v1").schema == 1
+
+
+def test_schema_2_needs_the_not_applicable_rule_and_the_whole_text(raw_v2):
+    d = copy.deepcopy(raw_v2)
+    del d["not_applicable"]["counts"]
+    del d["standards"][1]["characteristics_text"]["good"]
+    del d["rating_characteristics"]["text"]
+    with pytest.raises(FrameworkError) as err:
+        parse_framework(d, key="v2")
+    problems = " ".join(err.value.problems)
+    assert "'not_applicable' must state" in problems
+    assert "standard '2': characteristics_text needs the whole text for each of the four ratings" in problems
+    assert "rating_characteristics: 'text'" in problems
+    # the same omissions in a schema-1 file are not problems
+    assert parse_framework(d | {"schema": 1}, key="v1").schema == 1
+
+
+@pytest.mark.parametrize("schema", [0, 3, "2", True])
+def test_an_unknown_schema_is_refused(raw_json, schema):
+    with pytest.raises(FrameworkError) as err:
+        parse_framework(raw_json | {"schema": schema}, key="v1")
+    assert any("'schema' must be one of 1, 2" in p for p in err.value.problems)
+
+
+def test_v1_is_unchanged_and_v2_is_the_latest(fw, fw_v2):
+    """QAs pinned to v1 keep its structure; new QAs take v2. v2 asks the same questions in
+    the same words; only 2.f no longer offers 'not applicable'."""
+    assert available_versions()[-1] == "v2" and load_framework().key == "v2"
+    assert (fw.key, fw.version, fw.schema) == ("v1", "2021-03", 1)
+    assert (fw_v2.key, fw_v2.version, fw_v2.schema) == ("v2", "2026-12", 2)
+    assert fw.item("2.f").allows_na and fw.item("2.f").na_basis.startswith("The guidance limits the prompt")
+    assert not fw_v2.item("2.f").allows_na
+    assert not fw.not_applicable and not fw.item("1.1.a").guidance_full
+    assert not fw.standard("1").characteristics_text
+    assert [(i.id, i.text, i.answer_type, i.required) for i in fw.all_items()] == \
+        [(i.id, i.text, i.answer_type, i.required) for i in fw_v2.all_items()]
+    assert {i.id for i in fw.all_items() if i.allows_na} - {i.id for i in fw_v2.all_items() if i.allows_na} \
+        == {"2.f"}

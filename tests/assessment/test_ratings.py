@@ -203,13 +203,12 @@ BOUNDARY_COUNTS = [
 
 
 @pytest.mark.parametrize("counts,band,rating", BOUNDARY_COUNTS)
-def test_suggestion_bands_at_boundaries(counts, band, rating):
+def test_share_bands_at_boundaries(counts, band, rating):
+    """The bands are for the share of cases across many reviews (the annual summary); one
+    review's suggestion is tested in tests/assessment/test_suggestion.py."""
     yes, no = counts
-    bal = Balance(yes=yes, no=no, not_applicable=0)
     assert band_for_counts(yes, yes + no) == band
-    assert suggested_judgement(bal).label == rating
-    # 'not applicable' answers do not move the share
-    assert suggested_judgement(Balance(yes=yes, no=no, not_applicable=7)).label == rating
+    assert band_for_counts(yes, yes + no).rating.label == rating
 
 
 @pytest.mark.parametrize("share,band", [
@@ -345,6 +344,17 @@ def test_na_where_not_allowed(fw, item_id):
     answers[item_id] = "not applicable"
     missing = missing_for_submit(fw, answers, RATINGS, FEEDBACK, "S")
     assert len(missing) == 1
+    assert "'not applicable' is not allowed here" in missing[0]
+
+
+def test_2f_is_yes_or_no_from_v2_but_a_v1_qa_may_keep_its_na(fw):
+    """2.f "Does the SFO review sufficiently link to other reviews taking place on this case?" is not
+    conditional in its own words: v2 asks yes or no. A QA pinned to v1 keeps the answer it had."""
+    answers = complete_answers()
+    answers["2.f"] = "na"
+    assert missing_for_submit(fw, answers, RATINGS, FEEDBACK, "S") == []
+    missing = missing_for_submit(load_framework("v2"), answers, RATINGS, FEEDBACK, "S")
+    assert len(missing) == 1 and missing[0].startswith("2 f)")
     assert "'not applicable' is not allowed here" in missing[0]
 
 

@@ -59,7 +59,7 @@ def test_start_creates_a_draft_pinned_to_the_latest_framework(session, people, d
     review = started(session, inspector)
     stored = fresh(database, Assessment, review_id=review.id)
     assert stored is not None
-    assert stored.framework_version == "v1"
+    assert stored.framework_version == "v2"  # config/qa_framework/v2.json, the newest file
     assert stored.answers == {} and stored.ratings == {}
 
 
@@ -340,7 +340,7 @@ def test_balances_and_suggestions(session, people):
     review = started(session, inspector)
     a = svc.get(session, review)
     # key question 1.1: prompts a-c yes, d not applicable, e no -> 3 yes, 1 no
-    # standard 2: prompts a-d yes, e-i no -> 4 of 9 yes = 44% -> below 50%: Inadequate (suggested)
+    # standard 2: prompts a-d yes, e-i no -> mostly no: Requires improvement or Inadequate (suggested)
     answers = {"1.1.a": {"answer": "yes"}, "1.1.b": {"answer": "yes"}, "1.1.c": {"answer": "yes"},
                "1.1.d": {"answer": "na"}, "1.1.e": {"answer": "no"}}
     answers.update({f"2.{x}": {"answer": "yes"} for x in "abcd"})
@@ -351,7 +351,10 @@ def test_balances_and_suggestions(session, people):
     kq = v["balances"]["key_questions"]["1.1"]
     assert (kq["yes"], kq["no"], kq["not_applicable"], kq["suggested"]) == (3, 1, 1, "yes")
     s2 = v["balances"]["standards"]["2"]
-    assert (s2["yes"], s2["no"], s2["suggested"]) == (4, 5, "inadequate")
+    assert (s2["yes"], s2["no"], s2["suggested"]) == (4, 5, "mostly_no")
+    assert s2["suggested_ratings"] == ["requires_improvement", "inadequate"]
+    assert s2["suggested_label"] == "Requires improvement or Inadequate"
+    assert "4 yes and 5 no among 9 prompts" in s2["suggested_reason"]
     assert v["balances"]["standards"]["4"]["suggested"] is None  # nothing answered yet
     assert v["overall_rating"] is None  # no ratings yet: nothing to compute
 

@@ -69,7 +69,7 @@ BAD = [
                         ("local_team_email", "offence_category", "received_on", "reference", "region")]),
     ("bad fields in several rows", HEADER
      + "A1,atlantis,homicide,2023-04-27,,,a@example.org,\n"
-     + "A2,london,burglary,27/04/2023,,maybe,not-an-email,dhr:ongoing\n"
+     + "A2,london,burglary,31/02/2023,,maybe,not-an-email,dhr:ongoing\n"  # no 31 February
      + "A 3,london,homicide,2099-01-01,,,a@example.org,\n",
      [(2, "region", "unknown region 'atlantis'"),
       (3, "is_high_profile", "Enter yes or no"),

@@ -17,6 +17,16 @@ from tests.support.core import auth, make_person, make_review, snapshot
 from tests.support.lifecycle_table import ACTIONS, ACTORS, LEGAL, STATES, expected_allowed_now, permitted
 
 INSPECTED = {"allocated", "in_qa", "awaiting_sign_off", "feedback_sent"}  # states that have an inspector
+HMPPS_HELD = {"hmpps_allocated", "hmpps_in_qa", "hmpps_qa_completed"}  # held by the HMPPS QA officer
+# Legal in the table, refused by a named check in the service: add_to_sample once HMPPS has
+# started its QA (services.hmpps_qa.not_started), with the reason.
+REFUSED_BY_CHECK = {("hmpps_in_qa", "add_to_sample"): "hmpps_qa_started"}
+
+
+def holder(state: str, people):
+    if state in INSPECTED:
+        return people["owner"]
+    return people["hmpps_officer"] if state in HMPPS_HELD else None
 
 
 @pytest.fixture
@@ -28,8 +38,9 @@ def complete_assessments(monkeypatch):
     effects = wiring.lifecycle_hooks().effects
     replace_hooks(monkeypatch, checks={"assessment_complete": lambda session, review, data: []},
                   effects={action: tuple(fn for fn in effects.get(action, ())
-                                         if fn.__module__ != "sfoflow.services.assessment")
-                           for action in ("submit", "approve")})
+                                         if fn.__module__ not in ("sfoflow.services.assessment",
+                                                                  "sfoflow.services.hmpps_qa"))
+                           for action in ("submit", "approve", "hmpps_complete")})
 
 
 def replace_hooks(monkeypatch, checks=None, effects=None) -> None:
@@ -42,25 +53,36 @@ def replace_hooks(monkeypatch, checks=None, effects=None) -> None:
 
 @pytest.fixture
 def people(session):
-    return {name: (None if role == "system" else make_person(session, role)[0])
-            for name, (role, _owner) in ACTORS.items()}
+    out = {name: (None if role == "system" else make_person(session, role)[0])
+           for name, (role, _owner) in ACTORS.items()}
+    out["hmpps_officer"].hmpps_qa = True
+    out["other_officer"] = make_person(session, "central_team")[0]
+    out["other_officer"].hmpps_qa = True
+    session.commit()
+    return out
 
 
 def _data(action: str, people) -> dict:
     # reallocate must name an inspector other than the current one
     return {"route": "selected_for_hmip", "reason": f"why {action}",
-            "inspector_id": people["other_inspector"].id}
+            "inspector_id": people["other_inspector"].id, "officer_id": people["other_officer"].id}
 
 
 @pytest.mark.parametrize("state", STATES)
 def test_every_action_and_role_from_each_state(session, people, complete_assessments, state):
-    review = make_review(session, state=state, inspector=people["owner"] if state in INSPECTED else None)
+    review = make_review(session, state=state, inspector=holder(state, people))
     before = snapshot(session, review.id)
     for action in ACTIONS + ["delete"]:
         for actor_name in ACTORS:
             actor = people[actor_name]
             label = f"{state} {action} by {actor_name}"
-            if permitted(state, action, actor_name):
+            if permitted(state, action, actor_name) and (state, action) in REFUSED_BY_CHECK:
+                with pytest.raises(ValidationFailed) as refused:
+                    lifecycle.apply_action(session, review, action, actor, version=review.version,
+                                           data=_data(action, people))
+                assert [r.code for r in refused.value.refusals] == [REFUSED_BY_CHECK[(state, action)]], label
+                session.rollback()
+            elif permitted(state, action, actor_name):
                 started = datetime.now(UTC)
                 lifecycle.apply_action(session, review, action, actor, version=review.version,
                                        data=_data(action, people))

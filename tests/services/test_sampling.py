@@ -225,34 +225,42 @@ def test_intake_refused_and_nothing_written_when_the_rate_setting_is_broken(keye
 
 # --- rate and year -------------------------------------------------------------------------------
 
-def test_k_comes_from_settings_and_is_fixed_for_the_year(keyed):
+def test_k_comes_from_settings_and_a_change_applies_from_the_next_run(keyed):
+    """A change of rate takes effect from the next review that starts a run in its region (the
+    run in progress finishes at the old rate, keeping its one selection); nothing decided before
+    is rewritten."""
     with transaction(keyed):
         settings_svc.set_value(keyed, "sample_rate_k", 2)
     model2 = CellModel(KEY, k=2)
     for i in range(7):
         register(keyed, f"SFO/K2/{i}", "london")
-        model2.take(f"SFO/K2/{i}", "london", 2023)
-    # the setting changes mid-year: london keeps k=2, and so does a region starting later that year
+    before = {d.review.reference: (d.k, d.selected, d.uniform, d.threshold) for d in decisions(keyed)}
+    # the setting changes mid-run (7 arrivals at k=2: the 8th ends the 4th run)
     with transaction(keyed):
         settings_svc.set_value(keyed, "sample_rate_k", 3)
     for i in range(7, 11):
         register(keyed, f"SFO/K2/{i}", "london")
     register(keyed, "SFO/K2/wales", "wales")
-    # ... while the next sampling year starts at the new rate
     register(keyed, "SFO/K3/next", "london", received_on=date(2024, 4, 2))
     rows = {d.review.reference: d for d in decisions(keyed)}
+    assert {ref: (d.k, d.selected, d.uniform, d.threshold) for ref, d in rows.items() if ref in before} == before
+    model3 = CellModel(KEY, k=3)  # the new rate counts its runs afresh from arrival 9
     for i in range(11):
         d = rows[f"SFO/K2/{i}"]
-        expected = model2.take(f"SFO/K2/{i}", "london", 2023) if i >= 7 else None
-        assert d.k == 2 and d.run_number == i // 2 + 1 and d.run_position == i % 2
-        if expected:
-            assert d.selected == expected["selected"] and d.threshold == expected["threshold"]
+        if i < 8:
+            expected, k, position = model2.take(f"SFO/K2/{i}", "london", 2023), 2, i % 2
+        else:
+            expected, k, position = model3.take(f"SFO/K2/{i}", "london", 2023), 3, (i - 8) % 3
+        assert (d.k, d.run_position) == (k, position), i
+        assert d.selected == expected["selected"] and d.threshold == expected["threshold"]
     london = [rows[f"SFO/K2/{i}"] for i in range(11)]
-    assert all(sum(d.selected for d in london[j:j + 2]) == 1 for j in range(0, 10, 2))
-    assert rows["SFO/K2/wales"].k == 2
+    assert all(sum(d.selected for d in london[j:j + 2]) == 1 for j in range(0, 8, 2))
+    assert sum(d.selected for d in london[8:11]) == 1
+    assert rows["SFO/K2/wales"].k == 3
     assert rows["SFO/K3/next"].k == 3 and rows["SFO/K3/next"].threshold == pytest.approx(1 / 3)
-    assert {(s.region, s.sampling_year): s.k for s in keyed.scalars(select(SamplerState))} == \
-        {("london", 2023): 2, ("wales", 2023): 2, ("london", 2024): 3}
+    assert {(s.region, s.sampling_year): (s.k, s.run_start) for s in keyed.scalars(select(SamplerState))} == \
+        {("london", 2023): (3, 8), ("wales", 2023): (3, 0), ("london", 2024): (3, 0)}
+    assert svc.replay(keyed, 2023, KEY).differences == []
 
 
 def test_sampling_year_boundary_restarts_runs(keyed):
@@ -443,6 +451,8 @@ def test_purposive_addition_of_a_review_that_never_went_through_the_draw(api, se
 
 def test_balance_figures_match_an_independent_count(api, session, settings):
     central, _ = api("central_team")
+    with transaction(session):  # the random draw alone: offence variation additions are tested apart
+        settings_svc.set_value(session, "offence_variation_threshold", 0)
     rows = intake_stream(70, seed=5)
     for ref, region, offence in rows:
         resp = central.post("/api/v1/reviews", json=review_payload(reference=ref, region=region, provider=None,

@@ -21,6 +21,7 @@ from tests import support
 from tests.support.lifecycle_table import (
     ACTIONS,
     ACTORS,
+    FINAL,
     FULL_DATA,
     LEGAL,
     OPEN,
@@ -35,7 +36,7 @@ def test_the_table_covers_the_core():
     """A state or action added to the core must be added to this table first."""
     assert sorted(lc.STATES) == sorted(STATES)
     assert sorted(lc.ACTIONS) == sorted(ACTIONS)
-    assert sorted(lc.FINAL_STATES) == ["feedback_sent", "withdrawn"]
+    assert sorted(lc.FINAL_STATES) == FINAL
 
 
 @pytest.mark.parametrize("state,action,actor", list(itertools.product(STATES, ACTIONS, ACTORS)))
@@ -59,6 +60,9 @@ def test_decide_every_state_action_role(state, action, actor):
         elif role == "inspector" and "owner" in LEGAL[(state, action)][0]:
             assert decision.refused_for == "owner"
             assert "allocated inspector" in decision.message
+        elif role == "central_team" and "hmpps_officer" in LEGAL[(state, action)][0]:
+            assert decision.refused_for == "owner"
+            assert "HMPPS QA officer it is allocated to" in decision.message
         else:
             assert decision.refused_for == "role"
             assert "may not" in decision.message
@@ -120,7 +124,7 @@ def test_a_failing_check_refuses_with_its_problems(state, action, check):
 def test_every_open_state_can_be_withdrawn_and_final_states_cannot_move():
     for state in OPEN:
         assert "withdraw" in lc.actions_for(state, "manager")
-    for state in ("feedback_sent", "withdrawn"):
+    for state in FINAL:
         for role in ("system", "central_team", "inspector", "manager", "admin"):
             assert lc.actions_for(state, role) == ()
 

@@ -70,6 +70,8 @@
     var counts = b.yes + " yes, " + b.no + " no" + (b.not_applicable ? ", " + b.not_applicable + " not applicable" : "") + ".";
     text.firstChild.nodeValue = text.firstChild.nodeValue.replace(/\d+ yes, \d+ no(, \d+ not applicable)?\./, counts);
     suggested.textContent = b.suggested_label || "none yet";
+    var reason = el.querySelector(".sfo-suggested-reason");
+    if (reason) { reason.textContent = b.suggested_reason || ""; }
   }
 
   function showResult(data) {

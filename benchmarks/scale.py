@@ -1,0 +1,292 @@
+"""Fast at any size: list endpoints and pages against an in-process ceiling, and the bulk import.
+
+``lists``: loads N reviews into PostgreSQL (COPY, as benchmarks/api_latency.py does, plus a
+sample decision for each), then, in process through Flask's test client, times every list
+endpoint and page: median and p95, SQL statements per request, and the ratio of the median to
+a *ceiling*: one hand-written SQL query for the same rows through psycopg plus ``json.dumps``.
+
+``import``: imports a file of ROWS reviews as the background job does (check, then batches),
+while another process registers one review at a time through the ordinary service; prints rows/s,
+the longest wait of a single registration, and each region's selections against n/5.
+
+    .venv/bin/python benchmarks/scale.py lists --reviews 1000 [--database-url URL] [--requests 30]
+    .venv/bin/python benchmarks/scale.py import --rows 10000 [--database-url URL]
+    .venv/bin/python benchmarks/scale.py import --rows 10000 --database-url sqlite:////tmp/bench.sqlite
+
+Default database: postgresql+psycopg://postgres@127.0.0.1:5432/sfoflow_bench (emptied first).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, text  # noqa: E402
+
+from sfoflow import db  # noqa: E402
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/sfoflow_bench"
+OPEN = "('selected_for_hmip', 'allocated', 'in_qa', 'awaiting_sign_off')"
+
+# (label, url, who, the ceiling: one query returning what the response shows)
+LISTS = [
+    ("readyz", "/readyz", None, "SELECT 1"),
+    ("reviews", "/api/v1/reviews", "manager",
+     "SELECT r.*, (SELECT count(*) FROM parallel_reviews p WHERE p.review_id = r.id) AS parallel "
+     "FROM reviews r ORDER BY due_on, id LIMIT 50"),
+    ("open-qa", "/api/v1/open-qa", "manager",
+     f"SELECT r.id, r.reference, r.region, r.state, r.due_on, r.original_due_on, r.received_on, u.name, "
+     f"(SELECT count(*) FROM parallel_reviews p WHERE p.review_id = r.id) FROM reviews r "
+     f"LEFT JOIN users u ON u.id = r.inspector_id WHERE r.state IN {OPEN} ORDER BY r.due_on, r.id LIMIT 50"),
+    ("open-qa.csv", "/api/v1/open-qa?format=csv", "manager",
+     f"SELECT r.reference, r.region, u.name, r.state, r.received_on, r.due_on, r.original_due_on FROM reviews r "
+     f"LEFT JOIN users u ON u.id = r.inspector_id WHERE r.state IN {OPEN} ORDER BY r.due_on, r.id"),
+    ("tasks", "/api/v1/tasks", "inspector",
+     f"SELECT * FROM reviews WHERE inspector_id = %(inspector)s AND state IN {OPEN} ORDER BY due_on, id"),
+    ("workload", "/api/v1/workload", "manager",
+     f"SELECT inspector_id, state, count(*) FROM reviews WHERE state IN {OPEN} AND inspector_id IS NOT NULL "
+     f"GROUP BY inspector_id, state"),
+    ("timeliness", "/api/v1/timeliness", "manager",
+     f"SELECT region, to_char(original_due_on, 'YYYY-MM'), count(*) FILTER (WHERE state = 'feedback_sent') "
+     f"FROM reviews WHERE state IN {OPEN[:-1]}, 'feedback_sent') AND original_due_on >= now() - interval '1 year' "
+     f"GROUP BY 1, 2"),
+    ("balance", "/api/v1/sample/balance", "manager",
+     "SELECT region, offence_category, k, count(*), count(*) FILTER (WHERE selected) FROM sample_decisions "
+     "WHERE sampling_year = %(year)s GROUP BY 1, 2, 3"),
+    ("page /reviews", "/reviews", "page", None),
+    ("page /open-qa", "/open-qa", "page", None),
+    ("page /sample/balance", "/sample/balance", "page", None),
+]
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _app(url: str):
+    from sfoflow import create_app
+    from sfoflow.config import from_env
+
+    env = dict(os.environ, SFOFLOW_DATABASE_URL=url, SFOFLOW_ENV="test",
+               SFOFLOW_INSTANCE_DIR=tempfile.mkdtemp(prefix="sfoflow-bench-"))
+    env.setdefault("SFOFLOW_BROKER_URL", f"sqla+sqlite:///{env['SFOFLOW_INSTANCE_DIR']}/broker.sqlite")
+    app = create_app(from_env(env))
+    app.config.update(TESTING=True)
+    return app
+
+
+def _stats(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times) * 1000, times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))] * 1000
+
+
+def lists(args) -> None:
+    import psycopg
+
+    from benchmarks.api_latency import load, reset_and_migrate
+    from sfoflow.services import users
+    from sfoflow.services.sampling import current_year
+
+    rng = random.Random(16)
+    database = reset_and_migrate(args.database_url)
+    token, seconds = load(database, args.reviews, rng)
+    with database.engine.begin() as conn:  # a sample decision for every review, as intake writes
+        conn.execute(text(
+            "INSERT INTO sample_decisions (review_id, region, offence_category, sampling_year, k, arrival_order, "
+            "run_number, run_position, uniform, threshold, selected, algorithm_version, decided_at, purposive) "
+            "SELECT id, region, offence_category, extract(year FROM received_on - interval '3 months')::int, 5, "
+            "row_number() OVER w, (row_number() OVER w - 1) / 5 + 1, (row_number() OVER w - 1) % 5, 0.5, 0.2, "
+            "route = 'hmip', 'cell-hmac-sha256-v1', now(), false FROM reviews "
+            "WINDOW w AS (PARTITION BY region, extract(year FROM received_on - interval '3 months') ORDER BY id)"))
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    print(f"loaded {args.reviews:,} reviews in {seconds + 0:.1f} s")
+    app = _app(args.database_url)
+    engine = app.extensions["sfoflow_db"].engine
+    with app.extensions["sfoflow_db"].session() as session:
+        inspector_id = session.execute(text(
+            f"SELECT inspector_id FROM reviews WHERE state IN {OPEN} AND inspector_id IS NOT NULL "
+            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")).scalar()
+        inspector = session.get(users.User, inspector_id)
+        inspector_token = users.issue_token(session, inspector)
+        users.create_user(session, email="pages@example.org", role="manager", password="password-123")
+        session.commit()
+        year = current_year(session)
+    tokens = {"manager": token, "inspector": inspector_token}
+    client = app.test_client()
+    page = app.test_client()
+    from tests.support.web import token as csrf
+
+    signin = page.get("/sign-in")
+    page.post("/sign-in", data={"email": "pages@example.org", "password": "password-123",
+                                "csrf_token": csrf(signin)})
+    dsn = args.database_url.replace("postgresql+psycopg://", "postgresql://")
+    raw = psycopg.connect(dsn)
+    print(f"{'list':<22}{'median ms':>10}{'p95 ms':>9}{'ceiling ms':>11}{'ratio':>7}{'SQL':>5}{'bytes':>10}")
+
+    def request(label, url, who) -> int:
+        target = page if who == "page" else client
+        headers = {"Authorization": f"Bearer {tokens[who]}"} if who in tokens else {}
+        resp = target.get(url, headers=headers)
+        assert resp.status_code == 200, (url, resp.status_code)
+        size = len(resp.get_data())  # a streamed body runs its queries as it is read
+        resp.close()
+        return size
+
+    def ceiling_query(sql) -> None:
+        with raw.cursor() as cur:
+            cur.execute(sql, {"inspector": inspector_id, "year": year})
+            json.dumps(cur.fetchall(), default=str)
+
+    counts, sizes = {}, {}
+    for label, url, who, _sql in LISTS:
+        request(label, url, who)  # warm
+        with counting(engine) as statements:
+            sizes[label] = request(label, url, who)
+        counts[label] = len(statements)
+    # Rounds, each asking every list once and then its ceiling once: the machine's drift (other
+    # work on it) hits every endpoint and its ceiling alike.
+    times = {label: [] for label, *_ in LISTS}
+    ceilings = {label: [] for label, *_ in LISTS}
+    for _ in range(args.requests):
+        for label, url, who, sql in LISTS:
+            started = time.perf_counter()
+            request(label, url, who)
+            times[label].append(time.perf_counter() - started)
+            if sql:
+                started = time.perf_counter()
+                ceiling_query(sql)
+                ceilings[label].append(time.perf_counter() - started)
+    for label, _url, _who, sql in LISTS:
+        median, p95 = _stats(times[label])
+        ratio, ceil_ms = "", ""
+        if sql:
+            cmed = _stats(ceilings[label])[0]
+            ceil_ms, ratio = f"{cmed:.1f}", f"{median / cmed:.1f}x"
+        print(f"{label:<22}{median:>10.1f}{p95:>9.1f}{ceil_ms:>11}{ratio:>7}{counts[label]:>5}{sizes[label]:>10,}")
+    raw.close()
+
+
+def _register_singly(url, actor_id, regions, day, done, results) -> None:
+    from sfoflow.db import transaction
+    from sfoflow.services import reviews, users
+
+    database = _app(url).extensions["sfoflow_db"]
+    waits, n = [], 0
+    with database.session() as s:
+        who = s.get(users.User, actor_id)
+
+        def one() -> float:
+            nonlocal n
+            n += 1
+            began = time.perf_counter()
+            with transaction(s):
+                reviews.register(s, {"reference": f"ONE/{n:05d}", "region": regions[n % len(regions)],
+                                     "offence_category": "homicide", "received_on": day,
+                                     "local_team_email": "a@example.org", "parallel_reviews": []}, who)
+            return time.perf_counter() - began
+
+        one()  # the process's first registration pays for loading: not counted
+        results.put("ready")
+        while not done.is_set():
+            waits.append(one())
+            time.sleep(0.05)
+    results.put(waits)
+
+
+def import_(args) -> None:
+    from sfoflow.db import transaction
+    from sfoflow.models import SampleDecision
+    from sfoflow.services import import_jobs, users
+    from sfoflow.tasks.imports import run_job
+
+    url = args.database_url
+    database = db.Database(url)
+    if database.dialect == "postgresql":
+        with database.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        database.engine.dispose()
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        database = db.Database(url)
+    db.upgrade(url)
+    app = _app(url)
+    database = app.extensions["sfoflow_db"]
+    regions = ["london", "wales", "north_west", "south_west", "east_midlands", "kent_surrey_sussex"]
+    start = date(2025, 4, 1)
+    text_ = "reference,region,offence_category,received_on,local_team_email\n" + "".join(
+        f"IMP/{i:06d},{regions[i % len(regions)]},homicide,{start + timedelta(days=i % 200)},a@example.org\n"
+        for i in range(args.rows))
+    with database.session() as session:
+        actor = users.create_user(session, email="central@example.org", role="central_team")
+        session.commit()
+        with transaction(session):
+            job = import_jobs.create(session, text_, "bench.csv", actor)
+        job_id, actor_id = job.id, actor.id
+    # Someone else registering one review at a time, in another process (as another web worker
+    # would be), from just before the import starts until it ends.
+    ctx = multiprocessing.get_context("spawn")
+    done, results = ctx.Event(), ctx.Queue()
+    other = None
+    if database.dialect == "postgresql" or args.concurrent:
+        other = ctx.Process(target=_register_singly, args=(url, actor_id, regions, start, done, results))
+        other.start()
+        results.get(timeout=120)  # it is ready
+    started = time.perf_counter()
+    with database.session() as session:
+        status = run_job(session, job_id)
+    elapsed = time.perf_counter() - started
+    done.set()
+    waits = results.get(timeout=120) if other else []
+    if other:
+        other.join()
+    print(f"{database.dialect}: {args.rows:,} rows {status} in {elapsed:.2f} s = {args.rows / elapsed:,.0f} rows/s")
+    if waits:
+        print(f"concurrent single registrations: {len(waits)}, median {statistics.median(waits) * 1000:.0f} ms, "
+              f"longest {max(waits) * 1000:.0f} ms")
+    with database.session() as session:
+        rows = session.execute(text(
+            "SELECT region, count(*), count(*) FILTER (WHERE selected) FROM sample_decisions GROUP BY region")).all()
+        assert session.query(SampleDecision).count() == args.rows + len(waits) + (1 if other else 0)
+    worst = max(abs(sel - n / 5) for _r, n, sel in rows)
+    print("selected by region (n, selected, n/5): " + "; ".join(f"{r} {n} {s} {n / 5:.1f}" for r, n, s in rows)
+          + f"; largest difference {worst:.2f} (must be < 1)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["lists", "import"])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--reviews", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--concurrent", action="store_true", help="also register singly on SQLite")
+    args = parser.parse_args()
+    lists(args) if args.what == "lists" else import_(args)
+
+
+if __name__ == "__main__":
+    main()

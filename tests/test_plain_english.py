@@ -75,8 +75,19 @@ def messages_in_source():
                     yield f"{path.relative_to(ROOT.parent)}:{call.lineno}", arg
 
 
+# Reviewed: words that look internal but are what people use. A benchmarking question is named by
+# its number (``item_id`` is "1.1.a"); a published year summary has numbered versions people cite.
+REVIEWED = {("sfoflow/services/benchmarking.py", "item_id"), ("sfoflow/services/year.py", "version"),
+            ("sfoflow/web/year.py", "version")}
+
+
+def _reviewed(where: str, problem: str) -> bool:
+    return any(where.startswith(path + ":") and word in problem for path, word in REVIEWED)
+
+
 def test_no_message_in_the_code_uses_internal_words():
-    found = [f"{where}: {problem}" for where, arg in messages_in_source() for problem in _problems(arg)]
+    found = [f"{where}: {problem}" for where, arg in messages_in_source() for problem in _problems(arg)
+             if not _reviewed(where, problem)]
     assert not found, "messages a person reads must not use internal words:\n" + "\n".join(found)
 
 

@@ -39,8 +39,8 @@ INBOX_KINDS: dict[str, str] = {
     REALLOCATED: "Reallocated",
     HIGH_PROFILE_QUERY: "New high-profile query",  # recorded by services.high_profile_notices
     "high_profile_decided": "High-profile query decided",
-    **{k: v for k, v in r.KINDS.items() if k != r.ALLOCATION},
 }
+INBOX_KINDS.update({k: v for k, v in r.KINDS.items() if k not in INBOX_KINDS})  # the sweep's kinds after
 FOOTER = "This email was sent by sfoflow. Do not reply to it: sign in to sfoflow to see the review."
 
 

@@ -57,4 +57,4 @@ def test_intake_shows_unallocated_and_high_profile_queries(signed_in, session):
 
     box = client.get("/notifications")
     assert box.status_code == 200
-    assert "New high-profile query (1)" in text(box) and "HP/1" in text(box)
+    assert "New high-profile query (1)" in text(box) and "HP/1" in text(box), text(box)[-1500:]

@@ -37,6 +37,7 @@ from .tasks import CeleryDispatcher, init_celery
 from .web import (
     admin,
     admin_settings,
+    admin_users,
     agency_response,
     auth,
     benchmarking,
@@ -45,10 +46,12 @@ from .web import (
     health,
     high_profile,
     intake,
+    landing,
     pages,
     panels,
     qa_form,
     qa_information,
+    qa_journey,
     qa_report,
     review_edits,
     sampling,
@@ -67,6 +70,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     admin_settings.bp, qa_information.bp,
     panels.bp, agency_response.bp,
     year.bp,
+    admin_users.bp, landing.bp, qa_journey.bp,
 )
 
 # The JSON API under /api/v1 (bearer tokens, no cookies: exempt from CSRF).
@@ -81,6 +85,9 @@ API_BLUEPRINTS: tuple[Blueprint, ...] = (
 
 # The service navigation, in the order shown; each person sees the entries for their role.
 NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("landing.dashboard", "Dashboard", (MANAGER,)),
+    NavEntry("landing.intake", "Intake", (CENTRAL_TEAM,)),
+    NavEntry("admin_users.index", "Admin", (ADMIN,)),
     NavEntry("work.my_tasks", "My tasks", (INSPECTOR,)),
     NavEntry("pages.review_list", "Reviews", ROLES),
     NavEntry("work.open_qa", "Open QA", (MANAGER, CENTRAL_TEAM)),
@@ -101,6 +108,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("year.current", "Year in review", (MANAGER, CENTRAL_TEAM, ADMIN)),
     NavEntry("year.amendments", "Amendments", (CENTRAL_TEAM,)),
     NavEntry("year.themes", "Learning themes", (ADMIN,)),
+    NavEntry("admin_users.users", "Users", (ADMIN,)),
+    NavEntry("landing.inbox", "Your notifications", ROLES),
 )
 
 

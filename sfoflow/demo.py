@@ -13,8 +13,9 @@ invented (trees and fruit), the addresses are on example.org.
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,9 +25,11 @@ from .db import transaction
 from .models import Review, User
 from .services import lifecycle, reviews, users
 from .services.calendar import get_calendar
+from .services.context import CLOCK, DISPATCHER
+from .services.dispatch import NoDispatcher
 from .services.errors import ServiceError
 from .workflows import lifecycle as lc
-from .working_days import WorkingCalendar, london_today
+from .working_days import LONDON, WorkingCalendar, london_today
 
 SEED = 20230427
 REVIEWS_PER_YEAR = 480
@@ -47,7 +50,9 @@ PEOPLE = [
     (lc.MANAGER, "Milo Medlar", False),
     (lc.ADMIN, "Ada Alder", False),
 ]
-INSPECTOR_CAPACITY = 12
+# Open QAs each inspector can hold (part-timers fewer); anyone not listed has the default.
+INSPECTOR_CAPACITY = {"Amber Ash": 6, "Basil Birch": 5, "Coral Cedar": 6, "Dara Damson": 3, "Ellis Elm": 5,
+                      "Fern Fir": 4}
 
 # Rough shares of a year's SFO reviews: regions by caseload, offences as SFO statistics run
 # (about half violent, a third sexual). Codes missing from config/ are ignored.
@@ -155,10 +160,25 @@ def load(session: Session, *, production: bool, today: date | None = None, seed:
     """Add whatever of the demo year is missing. Each review commits on its own."""
     if production:
         raise DemoRefused("demo data (users with a published password) is never loaded in production")
+    # The replayed past sends no task to a worker (its emails are recorded as sent); today's
+    # notices stay pending and the next sweep hands them over.
+    dispatcher = session.info.get(DISPATCHER)
+    session.info[DISPATCHER] = NoDispatcher()
+    try:
+        return _load(session, today, seed, count)
+    finally:
+        if dispatcher is None:
+            session.info.pop(DISPATCHER, None)
+        else:
+            session.info[DISPATCHER] = dispatcher
+
+
+def _load(session: Session, today: date | None, seed: int, count: int) -> Summary:
     today = today or london_today()
     calendar = get_calendar(session)
     summary = Summary()
     people = _ensure_users(session, summary)
+    _ensure_absences_and_conflicts(session, people, today, calendar, summary)
     central = people[lc.CENTRAL_TEAM][0]
     created = []
     items = sorted(plan(seed, count), key=lambda i: (received_on(i, today, calendar), i.position))
@@ -169,20 +189,94 @@ def load(session: Session, *, production: bool, today: date | None = None, seed:
     for item in items:
         if item.reference in existing:
             continue
+        received = received_on(item, today, calendar)
         payload = schema.load({
             "reference": item.reference, "region": item.region, "offence_category": item.offence_category,
-            "received_on": received_on(item, today, calendar).isoformat(),
+            "received_on": received.isoformat(),
             "is_high_profile": item.is_high_profile,
             "parallel_reviews": [{"type": t, "status": s} for t, s in item.parallel_reviews],
             "local_team_email": f"sfo.{item.region.replace('_', '.')}@{EMAIL_DOMAIN}",
         })
-        with transaction(session):
+        with _clock(session, _moment(received, 9, today)), transaction(session):
             review = reviews.register(session, payload, central, calendar=calendar)
         created.append((review.id, item))
         summary.reviews_created += 1
+    journeys = _journeys(session, created, today, calendar, seed)
     for review_id, item in created:
-        _progress(session, session.get(Review, review_id), item, people, today, calendar, summary)
+        _progress(session, session.get(Review, review_id), item, journeys.get(review_id), people, today,
+                  calendar, summary)
+    _past_emails_were_sent(session, today, summary)
     return summary
+
+
+def _past_emails_were_sent(session: Session, today: date, summary: Summary) -> None:
+    """The emails of the replayed past (allocation notices, reports, ...) went out on their day:
+    recorded as delivered, so the first sweep sends only what is due now. Today's stay pending."""
+    from sqlalchemy import update
+
+    from .deadlines.delivery import DELIVERED, PENDING
+    from .models.notifications import Notification
+
+    with transaction(session):
+        done = session.execute(update(Notification).where(Notification.status == PENDING,
+                                                          Notification.key_day < today)
+                               .values(status=DELIVERED, delivered_at=Notification.created_at)).rowcount
+    if done:
+        summary.actions["past emails recorded as sent"] = done
+
+
+# --- the people's year: absences, conflicts ------------------------------------------------------
+
+# (inspector, first working day from today, working days) - some away now, some soon, one back.
+ABSENCES = [("Basil Birch", 3, 5, "Annual leave (demo data)"),
+            ("Dara Damson", 0, 2, "Training course (demo data)"),
+            ("Fern Fir", -15, 10, "Annual leave (demo data)")]
+# (inspector, region): a recorded conflict of interest.
+CONFLICTS = [("Ellis Elm", "london", "Previously worked in the London probation region (demo data)")]
+
+
+def _ensure_absences_and_conflicts(session: Session, people, today: date, calendar: WorkingCalendar,
+                                   summary: Summary) -> None:
+    from .models.allocation import Absence, ConflictOfInterest
+    from .services import allocation
+
+    admin = people[lc.ADMIN][0]
+    by_name = {u.name: u for u in people[lc.INSPECTOR]}
+    for name, offset, days, reason in ABSENCES:
+        user = by_name.get(name)
+        if user is None or session.scalar(select(func.count()).select_from(Absence)
+                                          .where(Absence.inspector_id == user.id)):
+            continue
+        first = calendar.add_working_days(calendar.next_working_day(today), offset)
+        last = calendar.add_working_days(first, days - 1)
+        with transaction(session):
+            allocation.add_absence(session, user.id, {"from_date": first, "to_date": last, "reason": reason}, admin)
+        summary.actions["record absence"] = summary.actions.get("record absence", 0) + 1
+    for name, region, reason in CONFLICTS:
+        user = by_name.get(name)
+        if user is None or session.scalar(select(func.count()).select_from(ConflictOfInterest)
+                                          .where(ConflictOfInterest.inspector_id == user.id)):
+            continue
+        with transaction(session):
+            allocation.add_conflict(session, user.id, {"region": region, "reason": reason}, admin)
+        summary.actions["record conflict"] = summary.actions.get("record conflict", 0) + 1
+
+
+# --- the clock: what happened on a past day is recorded on that day ------------------------------
+
+def _moment(day: date, hour: int, today: date) -> datetime:
+    """``hour`` o'clock London time on ``day`` (never later than now), as aware UTC."""
+    moment = datetime.combine(day, time(hour, 0), tzinfo=LONDON).astimezone(UTC)
+    return min(moment, datetime.now(UTC)) if day >= today else moment
+
+
+@contextmanager
+def _clock(session: Session, moment: datetime):
+    session.info[CLOCK] = lambda: moment
+    try:
+        yield
+    finally:
+        session.info.pop(CLOCK, None)
 
 
 def _ensure_users(session: Session, summary: Summary) -> dict[str, list[User]]:
@@ -194,41 +288,221 @@ def _ensure_users(session: Session, summary: Summary) -> dict[str, list[User]]:
             with transaction(session):
                 user = users.create_user(session, email=email, role=role, name=name, password=DEMO_PASSWORD,
                                          is_senior=senior,
-                                         capacity=INSPECTOR_CAPACITY if role == lc.INSPECTOR else None)
+                                         capacity=INSPECTOR_CAPACITY.get(name, 6) if role == lc.INSPECTOR else None)
             summary.users_created += 1
         people.setdefault(role, []).append(user)
     return people
 
 
-def _progress(session, review: Review, item: PlannedReview, people, today: date, calendar: WorkingCalendar,
-              summary: Summary) -> None:
-    """Move a new review as far as a real one of its age would have gone (where the features exist)."""
+# --- each sampled review's journey through the QA ----------------------------------------------
+
+@dataclass
+class Journey:
+    """The steps a sampled review takes: (action, working days after receipt), in order; only
+    the steps whose day has come are taken."""
+
+    start: date  # the working day the 15-day clock starts from
+    steps: list[tuple[str, int]]
+    rng_seed: str
+
+    def day(self, calendar: WorkingCalendar, n: int) -> date:
+        return calendar.add_working_days(self.start, n) if n > 0 else self.start
+
+    def done(self, calendar: WorkingCalendar, today: date) -> list[tuple[str, int]]:
+        return [(a, n) for a, n in self.steps if self.day(calendar, n) <= today]
+
+    def state(self, calendar: WorkingCalendar, today: date) -> str:
+        done = [a for a, _ in self.done(calendar, today) if a in _STATE_AFTER]
+        return _STATE_AFTER[done[-1]] if done else lc.SELECTED_FOR_HMIP
+
+    def truncate(self, last_action: str | None, age: int) -> None:
+        """Stop after the first ``last_action`` (None: before any step), every step by today."""
+        kept = []
+        for action, n in self.steps:
+            if last_action is None:
+                break
+            kept.append((action, min(n, age)))
+            if action == last_action:
+                break
+        self.steps = kept
+
+    def finish_by(self, age: int) -> None:
+        """Every step taken by today (a late QA sent today rather than left overdue)."""
+        self.steps = [(a, min(n, age)) for a, n in self.steps]
+
+
+_STATE_AFTER = {"allocate": lc.ALLOCATED, "start": lc.IN_QA, "submit": lc.AWAITING_SIGN_OFF,
+                "return": lc.IN_QA, "approve": lc.FEEDBACK_SENT}
+LATE_SHARE = 0.15  # QAs whose inspector submits after the deadline
+RETURNED_SHARE = 0.12  # QAs a manager returns once before approving
+
+
+def _journey(review: Review, calendar: WorkingCalendar, seed: int) -> Journey:
+    rng = random.Random(f"{seed}:{review.reference}")
+    allocate = rng.choice([1, 1, 1, 2])
+    start = allocate + rng.choice([1, 1, 2])
+    late = rng.random() < LATE_SHARE
+    submit = rng.randint(14, 18) if late else rng.randint(7, 11)
+    steps = [("allocate", allocate), ("start", start), ("draft", (start + submit) // 2), ("complete", submit),
+             ("submit", submit)]
+    if rng.random() < RETURNED_SHARE:
+        steps += [("return", submit + 1), ("complete", submit + 2), ("submit", submit + 2)]
+        submit += 2
+    steps.append(("approve", submit + rng.choice([1, 1, 2])))
+    return Journey(calendar.next_working_day(review.received_on), steps, f"{seed}:{review.reference}")
+
+
+def _journeys(session: Session, created, today: date, calendar: WorkingCalendar, seed: int) -> dict[int, Journey]:
+    """A journey for each newly sampled review, adjusted so that the year looks like a real one:
+    fewer than one open QA in ten overdue, and at least one open QA at each stage."""
+    out: dict[int, tuple[Review, Journey, int]] = {}
+    for review_id, item in created:
+        review = session.get(Review, review_id)
+        if review.state != lc.SELECTED_FOR_HMIP or item.fate < WITHDRAWN_SHARE:
+            continue
+        journey = _journey(review, calendar, seed)
+        age = max(0, calendar.working_days_between(journey.start, today))
+        out[review_id] = (review, journey, age)
+
+    def is_open(j: Journey) -> bool:
+        return j.state(calendar, today) != lc.FEEDBACK_SENT
+
+    # Overdue: strictly fewer than one open QA in ten; the others were sent late, today.
+    open_ids = sorted((rid for rid, (_, j, _) in out.items() if is_open(j)), key=lambda rid: out[rid][0].reference)
+    overdue = [rid for rid in open_ids if out[rid][0].due_on < today]
+    for rid in overdue[(len(open_ids) - 1) // 10 if open_ids else 0:]:
+        out[rid][1].finish_by(out[rid][2])
+
+    # At least one open QA at each stage, chosen among the newest (none of them overdue).
+    newest = sorted((rid for rid, (r, _, _) in out.items() if r.due_on >= today), key=lambda rid: (out[rid][2], rid))
+    forced: set[int] = set()
+    for state, last_action, min_age in ((lc.SELECTED_FOR_HMIP, None, 0), (lc.ALLOCATED, "allocate", 0),
+                                        (lc.AWAITING_SIGN_OFF, "submit", 6), (lc.IN_QA, "start", 2)):
+        holders = [rid for rid in newest if out[rid][1].state(calendar, today) == state]
+        if any(j.state(calendar, today) == state for _, j, _ in out.values()):
+            forced.update(holders[:1])  # keep it there
+            continue
+        pool = [rid for rid in newest if rid not in forced and out[rid][2] >= min_age]
+        if state == lc.AWAITING_SIGN_OFF:
+            pool.reverse()  # the oldest still in time has had time to be written
+        if pool:
+            forced.add(pool[0])
+            out[pool[0]][1].truncate(last_action, out[pool[0]][2])
+    return {rid: j for rid, (_, j, _) in out.items()}
+
+
+def _progress(session, review: Review, item: PlannedReview, journey: Journey | None, people, today: date,
+              calendar: WorkingCalendar, summary: Summary) -> None:
+    """Move a new review as far as a real one of its age would have gone, each step on its own day."""
     central, manager = people[lc.CENTRAL_TEAM][0], people[lc.MANAGER][0]
-    age = calendar.working_days_between(review.received_on, today)  # working days since receipt
     if item.fate < WITHDRAWN_SHARE:
-        _act(session, review, "withdraw", central, summary,
-             reason="Withdrawn by the region: the review is being rewritten (demo data)")
+        day = calendar.add_working_days(calendar.next_working_day(review.received_on), 2)
+        with _clock(session, _moment(min(day, today), 11, today)):
+            _act(session, review, "withdraw", central, summary,
+                 reason="Withdrawn by the region: the review is being rewritten (demo data)")
         return
-    if review.state != lc.SELECTED_FOR_HMIP or age < 1 or item.fate > 0.97:
-        return  # not in the HMIP sample, too new to allocate, or waiting for an inspector
-    inspector = _pick_inspector(session, people[lc.INSPECTOR], review)
-    steps = [("allocate", central, {"inspector_id": inspector.id}, 1),
-             ("start", inspector, {}, 3),
-             ("submit", inspector, {}, 11),
-             ("approve", manager, {}, 13)]
-    for action, actor, data, min_age in steps:
-        if age < min_age or not _act(session, review, action, actor, summary, **data):
+    if journey is None:
+        return  # not in the HMIP sample
+    rng = random.Random(journey.rng_seed + ":answers")
+    quality = rng.betavariate(5, 2)
+    for n, (action, working_day) in enumerate(journey.done(calendar, today)):
+        day = journey.day(calendar, working_day)
+        with _clock(session, _moment(day, 10 + min(n, 7), today)):
+            if action == "allocate":
+                inspector = _pick_inspector(session, review, day, rng)
+                ok = _act(session, review, action, central, summary, inspector_id=inspector.id)
+            elif action in ("start", "submit"):
+                ok = _act(session, review, action, session.get(User, review.inspector_id), summary)
+            elif action in ("draft", "complete"):
+                ok = _fill(session, review, rng, quality, complete=action == "complete", summary=summary)
+            elif action == "return":
+                ok = _act(session, review, action, manager, summary, reason=rng.choice(RETURN_REASONS))
+            else:  # approve, when sign-off is on (otherwise submit has sent the report)
+                ok = review.state != lc.AWAITING_SIGN_OFF or _act(session, review, action, manager, summary)
+        if not ok:
             return
 
 
-def _pick_inspector(session: Session, inspectors: list[User], review: Review) -> User:
-    """The least-loaded inspector who may take it (a senior one for a high-profile case)."""
-    eligible = [i for i in inspectors if i.is_senior or not review.is_high_profile] or inspectors
-    load = dict(session.execute(
-        select(Review.inspector_id, func.count()).where(Review.state.in_(lc.HMIP_OPEN_STATES),
-                                                        Review.inspector_id.is_not(None))
-        .group_by(Review.inspector_id)).all())
-    return min(eligible, key=lambda i: (load.get(i.id, 0), i.id))
+RETURN_REASONS = [
+    "Please say more about why the reviewing manager's judgement on risk of serious harm was accepted.",
+    "The feedback on standard 4 does not yet explain the rating: please add the evidence you relied on.",
+    "Please check the answer to 1.2: the plan did address the victim's safety.",
+]
+FEEDBACK = {
+    "outstanding": "The review is exceptionally clear and insightful; its judgements are evidenced throughout "
+                   "and the learning is specific and measurable.",
+    "good": "The review analyses practice well and reaches clear judgements; one or two points could have been "
+            "explored further.",
+    "requires_improvement": "The review describes what happened but does not analyse it enough: several "
+                            "judgements are not supported by the evidence presented.",
+    "inadequate": "The review does not answer the key questions: its analysis is thin and the learning is not "
+                  "identified.",
+}
+SUMMARIES = [
+    "A thorough review with clear learning for the region.",
+    "A sound review; the chronology is detailed but the analysis of planning is brief.",
+    "The review identifies the main learning but needs more analysis of how risk was reviewed.",
+    "A review written with care for the victim's family, with a measurable action plan.",
+]
+
+
+def _fill(session: Session, review: Review, rng: random.Random, quality: float, *, complete: bool,
+          summary: Summary) -> bool:
+    """Answer the QA form as an inspector would: some of it (a draft) or all of it."""
+    from .assessment.framework import TEXT
+    from .services import assessment
+
+    record = assessment.get(session, review)
+    if record is None or review.state != lc.IN_QA:
+        return True  # nothing to fill (already sent, or the QA was not started)
+    framework = assessment.framework_for(record)
+    answers, ratings, feedback = {}, {}, {}
+    items = framework.all_items()
+    for item in items if complete else items[: len(items) // 2]:
+        if item.answer_type == TEXT:
+            answers[item.id] = {"answer": "Recorded in the review's chronology (demo data)."}
+        else:
+            yes = rng.random() < 0.35 + 0.6 * quality
+            answers[item.id] = {"answer": "yes" if yes else "no",
+                                **({} if yes else {"note": "Not evidenced in the review (demo data)."})}
+    if complete:
+        for standard in framework.standards:
+            judged = [i.id for i in standard.judgement_items()]
+            share = sum(answers.get(i, {}).get("answer") == "yes" for i in judged) / max(1, len(judged))
+            rating = ("outstanding" if share >= 0.95 and rng.random() < 0.3 else "good" if share >= 0.7
+                      else "requires_improvement" if share >= 0.4 else "inadequate")
+            ratings[standard.id] = rating
+            feedback[standard.id] = FEEDBACK[rating]
+    payload = {"version": record.version, "answers": answers, "ratings": ratings, "feedback": feedback}
+    if complete:
+        payload["summary"] = rng.choice(SUMMARIES)
+    try:
+        with transaction(session):
+            assessment.save_draft(session, review, session.get(User, review.inspector_id), payload)
+    except (ServiceError, ValueError) as exc:
+        why = f"save QA: {str(exc)[:100]}"
+        summary.skipped[why] = summary.skipped.get(why, 0) + 1
+        return False
+    summary.actions["save QA"] = summary.actions.get("save QA", 0) + 1
+    return True
+
+
+def _pick_inspector(session: Session, review: Review, day: date, rng: random.Random) -> User:
+    """One of those the allocation page would have suggested that day (more likely the more
+    spare capacity they have: managers share the work out); otherwise the least-loaded
+    inspector who may take it (no conflict, senior for a high-profile case)."""
+    from .deadlines import allocation as rules
+    from .services import allocation
+
+    suggestion = allocation.suggest(session, review, today=day)
+    if suggestion.eligible:
+        chosen = rng.choices(suggestion.eligible, [c.spare for c in suggestion.eligible])[0]
+        return session.get(User, chosen.id)
+    facts = allocation.review_facts(review)
+    everyone = allocation.candidates(session)
+    people = [c for c in everyone if not rules.hard_reasons(c, facts, require_senior=True)] or everyone
+    best = min(people, key=lambda c: (c.open_qas - c.capacity, c.open_qas, c.id))
+    return session.get(User, best.id)
 
 
 def _act(session: Session, review: Review, action: str, actor: User, summary: Summary, **data) -> bool:

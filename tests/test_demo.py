@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from sfoflow import demo
 from sfoflow.models import AuditEvent, ParallelReview, Review, User
+from sfoflow.models.assessment import QaReport
 from sfoflow.services import users as user_service
 from tests.support.cli import sfoflow
 
@@ -126,3 +127,45 @@ def test_the_demo_command_refuses_in_production(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "never loaded in production" in result.stderr
+
+
+def test_after_the_demo_the_years_figures_look_like_a_real_year(session, client):
+    """Issue 15: after ``sfoflow demo`` the API's year figures show timeliness between 60% and
+    95%, fewer than 10% of open QAs overdue, a review in every state a review rests in, and
+    inspectors with spare capacity and absences. (``received`` is left at intake by the sampler,
+    so no review rests there.)"""
+    from sfoflow.models.allocation import Absence
+    from sfoflow.working_days import london_today
+    from tests.support.core import auth, make_person
+
+    demo.load(session, production=False, today=london_today())
+    _manager, token = make_person(session, "manager")
+
+    answer = client.get("/api/v1/timeliness", headers=auth(token))
+    assert answer.status_code == 200, answer.get_json()
+    year = answer.get_json()["overall"]
+    assert year["due"] >= 60  # a year of HMIP QAs (about 20% of 480) has fallen due
+    assert 0.60 <= year["share_on_time"] <= 0.95
+    assert year["late"] > 0  # some were late
+
+    open_qa = client.get("/api/v1/open-qa", headers=auth(token)).get_json()
+    assert open_qa["counts"]["open"] >= 4
+    assert open_qa["counts"]["overdue"] < 0.10 * open_qa["counts"]["open"]
+
+    states = {r.state for r in session.scalars(select(Review))}
+    assert states == {"selected_for_hmip", "routed_to_hmpps", "allocated", "in_qa", "awaiting_sign_off",
+                      "feedback_sent", "withdrawn"}
+
+    workload = client.get("/api/v1/workload", headers=auth(token)).get_json()["items"]
+    assert all(person["spare"] > 0 for person in workload)
+    assert any(person["absent_today"] for person in workload)
+    assert session.scalar(select(func.count()).select_from(Absence)) >= 2
+
+    ratings = Counter(r.overall_rating for r in session.scalars(select(QaReport)))
+    assert len(ratings) >= 3  # varied judgements, not one rating for every review
+
+    # the replayed past's emails went out on their day: the first sweep sends only today's
+    from sfoflow.models.notifications import Notification
+    pending = session.scalars(select(Notification).where(Notification.status == "pending")).all()
+    assert all(n.key_day >= london_today() for n in pending)
+    assert session.scalar(select(func.count()).select_from(Notification)) > 100  # they were recorded

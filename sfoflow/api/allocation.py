@@ -34,13 +34,16 @@ def suggestion(review_id: int):
 
 @bp.post("/allocations")
 @require(*ALLOCATORS)
-@doc("Allocate several selected reviews at once, all or nothing; a refusal lists every item's problem",
+@doc("Allocate several selected reviews at once, all or nothing; a refusal lists every item's problem. "
+     "Taking an inspector beyond their capacity is refused (code over_capacity) unless over_capacity_reason "
+     "gives the reason, which is recorded with each allocation to them",
      body=s.BulkAllocationIn, response=s.BulkAllocationOut, tags=["allocation"])
 def bulk_allocate():
     session = db_session()
     body = s.BulkAllocationIn().load(_json_body())
     with transaction(session):
-        done = allocation.bulk_allocate(session, body["allocations"], current_user())
+        done = allocation.bulk_allocate(session, body["allocations"], current_user(),
+                                        over_capacity_reason=body.get("over_capacity_reason"))
     calendar, today = get_calendar(session), london_today()
     return jsonify({"allocated": [review_view(r, calendar, today, current_user()) for r in done]})
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
+from ..reports.dates import long_date
+
 
 class Calendar(Protocol):
     def is_working_day(self, d: date) -> bool: ...
@@ -103,7 +105,7 @@ def soft_reasons(candidate: Candidate, review: ReviewToAllocate, today: date, ca
     absent = absent_days(candidate, start, end, calendar)
     if absent:
         reasons.append(f"the inspector is absent on {absent} working day{'s' if absent != 1 else ''} "
-                       f"between {start.isoformat()} and {end.isoformat()}")
+                       f"between {long_date(start)} and {long_date(end)}")
     if candidate.spare <= 0:
         reasons.append(f"the inspector has no spare capacity ({candidate.open_qas} open of {candidate.capacity})")
     return reasons

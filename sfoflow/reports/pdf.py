@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
@@ -61,21 +61,26 @@ class _ReportPDF(FPDF):
                   align="C")
 
 
+ORGANISATION = "HM Inspectorate of Probation"
+
 def render(content: dict) -> bytes:
     """The PDF bytes for a report ``content`` dict (see services.qa_reports.build_content)."""
     pdf = _ReportPDF(content["reference"])
     title = f"{content.get('report_title', 'QA report')}: SFO review {content['reference']}"
     pdf.set_title(latin1(title))
-    pdf.set_author(latin1(content.get("author", "HM Inspectorate of Probation")))
+    pdf.set_author(latin1(content.get("author", ORGANISATION)))
     pdf.set_subject(latin1(content["framework"]["title"]))
     pdf.set_lang("en-GB")
     pdf.set_creator("sfoflow")
+    # the title (not the file name) in the reader's window; headings as bookmarks (the outline)
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.alias_nb_pages()
     pdf.add_page()
     width = pdf.epw
 
     def heading(text: str, size: float, space: float = 3) -> None:
         pdf.ln(space)
+        pdf.start_section(latin1(text), level=0 if size >= 18 else 1 if size >= 14 else 2)
         pdf.set_font(FONT, "B", size)
         pdf.set_text_color(*INK)
         pdf.multi_cell(width, size * 0.5, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -91,7 +96,8 @@ def render(content: dict) -> bytes:
 
     pdf.set_font(FONT, "", 10)
     pdf.set_text_color(*SECONDARY)
-    pdf.multi_cell(width, 5, latin1(content["framework"]["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(width, 5, latin1(f"{ORGANISATION}: {content['framework']['title']}"), new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
     heading(title, 18, space=1)
 
     facts = [

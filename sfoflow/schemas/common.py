@@ -4,6 +4,9 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, pre
 
 from .. import reference
 from .boundary import check_loaded, check_text
+from .messages import use_plain_messages
+
+use_plain_messages()  # marshmallow's own messages in plain English, for every schema
 
 
 class StrictSchema(Schema):

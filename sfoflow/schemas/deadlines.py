@@ -21,6 +21,8 @@ class AllocationItem(StrictSchema):
 class BulkAllocationIn(StrictSchema):
     allocations = fields.List(fields.Nested(AllocationItem), required=True,
                               validate=validate.Length(min=1, max=200))
+    # Why an inspector may take more than their capacity (the allocation is refused without it).
+    over_capacity_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class BulkAllocationOut(StrictSchema):
@@ -67,7 +69,7 @@ class AbsenceIn(StrictSchema):
     @validates_schema
     def _in_order(self, data, **kwargs):
         if data["to_date"] < data["from_date"]:
-            raise ValidationError("must not be before from_date", "to_date")
+            raise ValidationError("must not be before the first day of the absence", "to_date")
         if (data["to_date"] - data["from_date"]).days >= MAX_ABSENCE_DAYS:
             raise ValidationError(f"An absence can be at most {MAX_ABSENCE_DAYS} days long; "
                                   "record a longer one as separate absences", "to_date")

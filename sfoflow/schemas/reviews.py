@@ -5,6 +5,7 @@ from datetime import date
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from .. import reference
+from ..reports.dates import long_date
 from ..workflows.lifecycle import ACTIONS, STATES
 from .common import (
     PageSchema,
@@ -49,7 +50,7 @@ class ReviewCreate(StrictSchema):
         today = self.today
         received = data.get("received_on")
         if today is not None and received is not None and received > today:
-            raise ValidationError(f"must not be in the future (today is {today.isoformat()})", "received_on")
+            raise ValidationError(f"must not be in the future (today is {long_date(today)})", "received_on")
         provider, region = data.get("provider"), data.get("region")
         if provider and region and reference.providers()[provider]["region"] != region:
             home = reference.region_name(reference.providers()[provider]["region"])
@@ -103,6 +104,9 @@ class ReviewFilter(StrictSchema):
     overdue = fields.Boolean(load_default=None)
     high_profile = fields.Boolean(load_default=None)
     q = Trimmed(load_default=None, validate=validate.Length(max=64))
+    sort = Trimmed(load_default=None, validate=validate.OneOf(
+        ["due_on", "received_on", "reference", "region", "state", "offence_category"]))
+    direction = Trimmed(load_default=None, validate=validate.OneOf(["asc", "desc"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
 

@@ -101,7 +101,7 @@ def contacts(session: Session, *, agency: str | None = None, active_only: bool =
 def get_contact(session: Session, contact_id: int) -> AgencyContact:
     contact = session.get(AgencyContact, contact_id)
     if contact is None:
-        raise NotFound(f"no agency contact {contact_id}",
+        raise NotFound("there is no such agency contact",
                        refusals=[Refusal(None, "not_found", "There is no such agency contact")])
     return contact
 

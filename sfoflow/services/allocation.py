@@ -7,6 +7,7 @@ capacity only keep someone out of the suggestion (see ``sfoflow.deadlines.alloca
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from datetime import date
 
@@ -21,6 +22,7 @@ from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from . import audit, settings
 from .calendar import get_calendar
+from .context import now_of
 from .errors import Conflict, NotFound, Refusal, ServiceError, ValidationFailed
 from .lifecycle import apply_action
 
@@ -59,7 +61,8 @@ def set_inspector(session: Session, review: Review, actor, data: dict, decision)
     data["previous_inspector_id"] = review.inspector_id
     session.add(Allocation(review_id=review.id, inspector_id=data["inspector_id"],
                            previous_inspector_id=review.inspector_id, action=decision.action,
-                           reason=data.get("reason"), allocated_by_id=actor.id if actor else None))
+                           reason=data.get("reason"), allocated_by_id=actor.id if actor else None,
+                           allocated_at=now_of(session)))
     review.inspector_id = data["inspector_id"]
 
 
@@ -96,12 +99,26 @@ def suggest(session: Session, review: Review, today: date | None = None) -> core
 
 
 def suggest_many(session: Session, reviews: list[Review], today: date | None = None) -> dict[int, core.Suggestion]:
-    """Suggestions for several reviews from one read of the inspectors (for the allocation page).
-    Each is computed alone: allocating one changes the others' answer only after it is saved."""
-    people, calendar = candidates(session), get_calendar(session)
+    """Suggestions for several reviews from one read of the inspectors (for the allocation page),
+    in the order given (soonest due first). Each suggestion counts the ones before it as picks
+    already made: an inspector suggested for one review holds one more open QA for the next, so
+    the suggestions spread and nobody is suggested beyond their capacity."""
+    people, calendar = {c.id: c for c in candidates(session)}, get_calendar(session)
     today, senior = today or london_today(), _require_senior(session)
-    return {r.id: core.suggest_inspector(people, review_facts(r), today, calendar, require_senior=senior)
-            for r in reviews}
+    out = {}
+    for r in reviews:
+        suggestion = core.suggest_inspector(list(people.values()), review_facts(r), today, calendar,
+                                            require_senior=senior)
+        out[r.id] = suggestion
+        if suggestion.suggested is not None:
+            picked = people[suggestion.suggested.id]
+            people[picked.id] = dataclasses.replace(picked, open_qas=picked.open_qas + 1)
+    return out
+
+
+def references(session: Session, review_ids: list[int]) -> dict[int, str]:
+    """review id -> reference, for messages a person reads (they know reviews by reference)."""
+    return dict(session.execute(select(Review.id, Review.reference).where(Review.id.in_(review_ids))).all())
 
 
 def awaiting_allocation(session: Session) -> list[Review]:
@@ -130,11 +147,43 @@ def suggestion_view(review: Review, s: core.Suggestion) -> dict:
 
 # --- bulk allocation ------------------------------------------------------------------------------
 
-def bulk_allocate(session: Session, items: list[dict], actor: User) -> list[Review]:
+def over_capacity(session: Session, items: list[dict]) -> list[dict]:
+    """The inspectors these allocations would take beyond their capacity: for each, their name,
+    capacity, what they hold now and what they would hold."""
+    picks = defaultdict(int)
+    for item in items:
+        picks[item["inspector_id"]] += 1
+    people = {c.id: c for c in candidates(session, list(picks))}
+    return [{"inspector_id": pid, "name": people[pid].name, "capacity": people[pid].capacity,
+             "open_qas": people[pid].open_qas, "would_hold": people[pid].open_qas + n}
+            for pid, n in sorted(picks.items()) if pid in people and people[pid].open_qas + n > people[pid].capacity]
+
+
+def over_capacity_message(over: list[dict]) -> str:
+    """One sentence a person reads: who would go over capacity, and by how much."""
+    parts = [f"{o['name']} would hold {o['would_hold']} open QAs, over their capacity of {o['capacity']}"
+             for o in over]
+    return "; ".join(parts)
+
+
+def bulk_allocate(session: Session, items: list[dict], actor: User, *,
+                  over_capacity_reason: str | None = None) -> list[Review]:
     """Allocate several reviews at once, all or nothing. The caller commits; on any refusal it
-    raises ValidationFailed listing every item's problem, and the caller's rollback undoes all."""
+    raises ValidationFailed listing every item's problem, and the caller's rollback undoes all.
+
+    Allocating beyond an inspector's capacity is allowed only with a reason (the person confirms
+    it), recorded with each allocation to that inspector."""
     from .reviews import get_visible
 
+    reason = (over_capacity_reason or "").strip() or None
+    over = over_capacity(session, items)
+    if over and reason is None:
+        message = over_capacity_message(over)
+        raise ValidationFailed(
+            f"nothing was allocated: {message}", code="over_capacity", over_capacity=over,
+            refusals=[Refusal("over_capacity_reason", "over_capacity",
+                              f"{message[0].upper()}{message[1:]}. To allocate anyway, confirm and give the reason")])
+    over_ids = {o["inspector_id"] for o in over}
     seen, errors, refusals, done = set(), [], [], []
     for index, item in enumerate(items):
         if item["review_id"] in seen:
@@ -144,8 +193,10 @@ def bulk_allocate(session: Session, items: list[dict], actor: User) -> list[Revi
         seen.add(item["review_id"])
         try:
             review = get_visible(session, item["review_id"], actor, for_update=True)
-            apply_action(session, review, "allocate", actor, version=item["version"],
-                         data={"inspector_id": item["inspector_id"]})
+            data = {"inspector_id": item["inspector_id"]}
+            if item["inspector_id"] in over_ids:
+                data["reason"] = f"Over capacity: {reason}"
+            apply_action(session, review, "allocate", actor, version=item["version"], data=data)
             done.append(review)
         except ServiceError as exc:
             errors.append({"index": index, "review_id": item["review_id"], "message": exc.message,
@@ -167,7 +218,8 @@ def bulk_allocate(session: Session, items: list[dict], actor: User) -> list[Revi
 def _inspector(session: Session, inspector_id: int) -> User:
     user = session.get(User, inspector_id)
     if user is None or user.role != lc.INSPECTOR:
-        raise NotFound(f"no inspector {inspector_id}")
+        raise NotFound("there is no such inspector",
+                       refusals=[Refusal(None, "not_found", "There is no such inspector")])
     return user
 
 
@@ -180,7 +232,8 @@ def absences(session: Session, inspector_id: int) -> list[Absence]:
 def add_absence(session: Session, inspector_id: int, data: dict, actor: User) -> Absence:
     user = _inspector(session, inspector_id)
     if data["to_date"] < data["from_date"]:
-        raise ValidationFailed("invalid absence", fields={"to_date": ["must not be before from_date"]})
+        raise ValidationFailed("invalid absence",
+                               fields={"to_date": ["must not be before the first day of the absence"]})
     row = Absence(inspector_id=user.id, from_date=data["from_date"], to_date=data["to_date"],
                   reason=data.get("reason"), created_by_id=actor.id)
     session.add(row)
@@ -218,7 +271,8 @@ def remove(session: Session, model, inspector_id: int, row_id: int, actor: User)
     _inspector(session, inspector_id)
     row = session.get(model, row_id)
     if row is None or row.inspector_id != inspector_id:
-        raise NotFound(f"no such record {row_id} for inspector {inspector_id}")
+        raise NotFound("there is no such record for this inspector",
+                       refusals=[Refusal(None, "not_found", "There is no such record for this inspector")])
     action = "remove_absence" if model is Absence else "remove_conflict"
     audit.record(session, review=None, actor=actor, action=action, details={"inspector_id": inspector_id,
                                                                             "id": row_id})

@@ -18,10 +18,10 @@ from ..assessment.completeness import gaps_for_submit
 from ..assessment.ratings import Rating, balance, overall_rating, overall_score, suggested_answer, suggested_judgement
 from ..models import AuditEvent, Review, User
 from ..models.assessment import Assessment
-from ..models.base import utcnow
 from ..schemas.assessment import load_draft
 from ..workflows import lifecycle as lc
 from . import qa_reports
+from .context import now_of
 from .errors import Conflict, Forbidden, NotFound, Refusal
 from .lifecycle import flush_or_conflict, is_owner
 from .permissions import permissions
@@ -110,7 +110,7 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
     if data["version"] != assessment.version:
         raise Conflict("the QA was saved elsewhere since you loaded it (another tab or device); "
                        "reload to see the latest answers", code="stale",
-                       reasons=[f"expected version {data['version']}, current version {assessment.version}"],
+                       reasons=["The QA was saved from another tab or device after you loaded it"],
                        refusals=[SAVED_ELSEWHERE])
     answers = dict(assessment.answers or {})
     for item_id, value in data["answers"].items():
@@ -134,7 +134,7 @@ def save_draft(session: Session, review: Review, actor: User, payload: dict) -> 
     if "summary" in data:
         summary = data["summary"]
         assessment.summary = summary if summary and summary.strip() else None
-    assessment.updated_at = utcnow()
+    assessment.updated_at = now_of(session)
     assessment.updated_by = actor
     flush_or_conflict(session, "the QA was saved elsewhere at the same moment; reload to see the latest answers",
                       SAVED_ELSEWHERE)
@@ -262,7 +262,7 @@ def finalise(session: Session, review: Review, actor, data: dict, decision: lc.D
     assessment.overall_score = score
     assessment.overall_rating = rating.key
     if decision.action == "submit":
-        assessment.submitted_at = utcnow()
+        assessment.submitted_at = now_of(session)
         assessment.submitted_by_id = actor.id if actor else None
     data["overall_rating"] = rating.key  # recorded in the audit event's details
     if decision.to_state == lc.FEEDBACK_SENT:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from ..models import AuditEvent, Review, User
+from .context import now_of
 
 
 def record(session: Session, *, review: Review | None, actor: User | None, action: str,
@@ -11,6 +12,7 @@ def record(session: Session, *, review: Review | None, actor: User | None, actio
     event = AuditEvent(
         review=review, actor=actor, actor_label=actor.email if actor else "system",
         action=action, from_state=from_state, to_state=to_state, reason=reason, details=details,
+        created_at=now_of(session),
     )
     session.add(event)
     return event

@@ -115,7 +115,7 @@ def create(session: Session, data: dict, actor: User) -> BenchmarkExercise:
 def get(session: Session, exercise_id: int, viewer: User) -> BenchmarkExercise:
     exercise = session.get(BenchmarkExercise, exercise_id)
     if exercise is None or not (viewer.role == lc.MANAGER or is_rater(exercise, viewer)):
-        raise NotFound(f"no exercise {exercise_id}", refusals=[Refusal(None, "not_found", "There is no such exercise")])
+        raise NotFound("there is no such exercise", refusals=[Refusal(None, "not_found", "There is no such exercise")])
     return exercise
 
 

@@ -30,3 +30,17 @@ def settings_of(session: Session):
 
 def dispatcher_of(session: Session) -> Dispatcher:
     return session.info.get(DISPATCHER) or _NOWHERE
+
+
+CLOCK = "sfoflow.clock"
+
+
+def now_of(session: Session):
+    """The time a service records for what it does now: the wall clock (aware UTC), unless the
+    session carries another clock (the demo loader replays a past year with its own)."""
+    clock = session.info.get(CLOCK)
+    if clock is not None:
+        return clock()
+    from ..models.base import utcnow
+
+    return utcnow()

@@ -66,7 +66,7 @@ def get(session: Session, query_id: int) -> HighProfileQuery:
     query = session.scalar(select(HighProfileQuery).where(HighProfileQuery.id == query_id)
                            .options(selectinload(HighProfileQuery.review)))
     if query is None:
-        raise NotFound(f"no high-profile query {query_id}",
+        raise NotFound("there is no such high-profile query",
                        refusals=[Refusal(None, "not_found", "There is no such high-profile query")])
     return query
 
@@ -86,7 +86,7 @@ def decide(session: Session, query: HighProfileQuery, actor: User, decision: str
     review = session.get(Review, query.review_id, with_for_update=True)
     if decision == "accept" and review.is_high_profile != query.proposed_value:
         reviews.set_high_profile(session, review, query.proposed_value,
-                                 f"High-profile query {query.id} accepted: {reason}", actor, review.version)
+                                 f"High-profile query accepted: {reason}", actor, review.version)
     query.status = ACCEPTED if decision == "accept" else REJECTED
     query.decided_by_id = actor.id
     query.decided_at = utcnow()

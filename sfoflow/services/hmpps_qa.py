@@ -278,7 +278,7 @@ def set_flags(session: Session, user_id: int, data: dict, actor: User) -> User:
 
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user {user_id}", refusals=[Refusal(None, "not_found", "There is no such user")])
+        raise NotFound("there is no such user", refusals=[Refusal(None, "not_found", "There is no such user")])
     if user.role != lc.CENTRAL_TEAM:
         raise ValidationFailed("only central-team users can be HMPPS QA staff", refusals=[
             Refusal("user_id", "not_central_team", "Only members of the central team can be HMPPS QA staff")])

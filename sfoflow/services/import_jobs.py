@@ -71,7 +71,7 @@ def create(session: Session, text: str, filename: str, actor: User | None, *, se
 def get(session: Session, job_id: int) -> ImportJob:
     job = session.get(ImportJob, job_id)
     if job is None:
-        raise NotFound(f"no import {job_id}", refusals=[Refusal(None, "not_found", "There is no such import")])
+        raise NotFound("there is no such import", refusals=[Refusal(None, "not_found", "There is no such import")])
     return job
 
 

@@ -7,7 +7,7 @@ import io
 import re
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import reference
@@ -116,11 +116,11 @@ def parse_csv(text: str, today=None, progress=None) -> tuple[list[dict], list[di
             errors.extend({"row": number, "field": field, "reason": reason}
                           for field, reasons in flatten_messages(exc.messages).items() for reason in reasons)
             continue
-        if clean["reference"] in seen:
+        if clean["reference"].lower() in seen:  # the same reference whatever its case
             errors.append({"row": number, "field": "reference",
-                           "reason": f"duplicate of row {seen[clean['reference']]} in this file"})
+                           "reason": f"duplicate of row {seen[clean['reference'].lower()]} in this file"})
             continue
-        seen[clean["reference"]] = number
+        seen[clean["reference"].lower()] = number
         rows.append((number, clean))
     return rows, errors
 
@@ -155,10 +155,10 @@ def import_csv(session: Session, text: str, actor: User | None) -> list[bulk_int
     """Register every row or none; (id, reference) of each, in file order. The caller commits;
     on error nothing has been written. Large files go to ``import_jobs`` (a background task)."""
     rows, errors = parse_csv(text)
-    existing = set(session.scalars(select(Review.reference).where(
-        Review.reference.in_([c["reference"] for _, c in rows])))) if rows else set()
-    errors += [{"row": n, "field": "reference", "reason": f"{c['reference']!r} is already registered"}
-               for n, c in rows if c["reference"] in existing]
+    existing = {ref.lower() for ref in session.scalars(select(Review.reference).where(
+        func.lower(Review.reference).in_([c["reference"].lower() for _, c in rows])))} if rows else set()
+    errors += [{"row": n, "field": "reference", "reason": f"{c['reference']} is already registered"}
+               for n, c in rows if c["reference"].lower() in existing]
     if errors:
         raise ValidationFailed(f"import refused: {len(errors)} problem(s); nothing was imported",
                                errors=sorted(errors, key=lambda e: (e["row"], e["field"])),

@@ -230,7 +230,8 @@ def record_outcome(session: Session, entry_id: int, actor: User, payload: dict) 
     data = OutcomeIn().load(payload)
     entry = session.get(LearningEntry, entry_id)
     if entry is None or entry.kind != "amendment":
-        raise NotFound(f"no amendment {entry_id}", refusals=[Refusal(None, "not_found", "There is no such amendment")])
+        raise NotFound("there is no such amendment",
+                       refusals=[Refusal(None, "not_found", "There is no such amendment")])
     if data["outcome_on"] > london_today():
         raise ValidationError({"outcome_on": ["must not be in the future"]})
     entry.outcome = data["outcome"]

@@ -35,8 +35,7 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     """Apply ``action``; the caller commits. Raises a ServiceError and changes nothing if refused."""
     data = dict(data or {})
     if version is not None and version != review.version:
-        raise Conflict("this review has changed since you loaded it; reload and try again",
-                       reasons=[f"expected version {version}, current version {review.version}"],
+        raise Conflict(STALE_MESSAGE, reasons=[STALE_MESSAGE],
                        allowed_actions=allowed_actions(review, actor), code="stale", refusals=[STALE])
     hooks = lifecycle_hooks()
     definition = lc.ACTIONS.get(action)
@@ -67,11 +66,12 @@ def apply_action(session: Session, review: Review, action: str, actor: User | No
     return review
 
 
-STALE = Refusal(None, "stale", "Someone else changed this review after you loaded it")
+STALE_MESSAGE = "Someone else changed this review while you were working. Check the latest details and try again."
+STALE = Refusal(None, "stale", STALE_MESSAGE)
 
 
 def flush_or_conflict(session: Session,
-                      message: str = "another change to this review was saved first; reload and try again",
+                      message: str = STALE_MESSAGE,
                       refusal: Refusal = STALE) -> None:
     """Flush, or refuse as stale when another transaction updated the same row first."""
     try:

@@ -41,7 +41,7 @@ from ..workflows import lifecycle as lc
 from ..working_days import WorkingCalendar, london_today
 from . import settings
 from .calendar import get_calendar
-from .context import dispatcher_of, settings_of
+from .context import dispatcher_of, now_of, settings_of
 from .dispatch import Dispatcher, after_commit
 from .wiring import sweep_hooks
 
@@ -295,7 +295,8 @@ def notify_allocated_inspector(session: Session, review: Review, actor, data: di
     inspector = session.get(User, data["inspector_id"])
     if inspector is None or not inspector.is_active:
         return
-    today = london_today()
+    now = now_of(session)  # the wall clock, or the demo's replay of a past day
+    today = london_today(now)
     remaining = get_calendar(session).working_days_remaining(review.due_on, today)
     line = messages.ReviewLine(review.reference, reference.region_name(review.region), review.due_on,
                                lc.STATES[lc.ALLOCATED].lower(), inspector.name, remaining,
@@ -308,7 +309,7 @@ def notify_allocated_inspector(session: Session, review: Review, actor, data: di
     notification = Notification(
         dedupe_key=f"allocated:r{review.id}:v{review.version}:u{inspector.id}", kind=r.ALLOCATION,
         review_id=review.id, key_day=today, recipient_id=inspector.id, recipient_email=inspector.email,
-        subject=subject[:300], body=body, status=PENDING, attempts=0,
+        subject=subject[:300], body=body, status=PENDING, attempts=0, created_at=now,
         dispatched_at=None)  # marked handed over only once the broker has it (hand_over)
     session.add(notification)
     after_commit(session, hand_over, dispatcher_of(session), notification, session.get_bind())
@@ -348,6 +349,7 @@ def page(session: Session, f: dict, *, per_page: int) -> tuple[list[Notification
         if f.get(column) is not None:
             query = query.where(getattr(Notification, column) == f[column])
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    f["page"] = min(max(1, f.get("page") or 1), max(1, -(-total // per_page)))  # never past the last page
     items = session.scalars(query.order_by(Notification.id.desc()).limit(per_page)
                             .offset((f.get("page", 1) - 1) * per_page)).all()
     counts = dict.fromkeys(STATUSES, 0)
@@ -355,8 +357,13 @@ def page(session: Session, f: dict, *, per_page: int) -> tuple[list[Notification
     return items, total, counts
 
 
+def outbox_total(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(OutboxMessage))
+
+
 def outbox_page(session: Session, *, page_no: int, per_page: int) -> tuple[list[OutboxMessage], int]:
     total = session.scalar(select(func.count()).select_from(OutboxMessage))
+    page_no = min(max(1, page_no), max(1, -(-total // per_page)))  # never past the last page
     items = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(per_page)
                             .offset((page_no - 1) * per_page)).all()
     return items, total

@@ -62,7 +62,7 @@ def get(session: Session, panel_id: int) -> Panel:
         selectinload(Panel.cases).selectinload(PanelCase.review),
         selectinload(Panel.invites).selectinload(PanelInvite.contact), selectinload(Panel.actions)))
     if panel is None:
-        raise NotFound(f"no panel {panel_id}", refusals=[Refusal(None, "not_found", "There is no such panel")])
+        raise NotFound("there is no such panel", refusals=[Refusal(None, "not_found", "There is no such panel")])
     return panel
 
 
@@ -72,9 +72,10 @@ def listing(session: Session) -> list[Panel]:
 
 def _check_version(panel: Panel, version: int | None) -> None:
     if version is not None and version != panel.version:
-        raise Conflict(f"panel {panel.id} is at version {panel.version}, not {version}",
-                       refusals=[Refusal("version", "stale", "Someone else changed this panel while you had it "
-                                         "open. Check the latest version and try again.")])
+        raise Conflict("someone else changed this panel while you were working; check the latest details "
+                       "and try again",
+                       refusals=[Refusal("version", "stale", "Someone else changed this panel while you were "
+                                         "working. Check the latest details and try again.")])
 
 
 def _refuse(field: str | None, code: str, message: str, cls=Conflict):

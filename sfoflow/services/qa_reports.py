@@ -25,7 +25,7 @@ from ..reports import html as report_html
 from ..reports import pdf as report_pdf
 from ..reports.dates import long_date
 from . import notifications
-from .context import dispatcher_of
+from .context import dispatcher_of, now_of
 from .dispatch import after_commit
 from .errors import Conflict, NotFound, Refusal
 
@@ -105,7 +105,7 @@ def issue(session: Session, review: Review, assessment: Assessment, framework: F
     if get(session, review) is not None:
         raise Conflict("a QA report has already been sent for this review",
                        refusals=[Refusal(None, "already_sent", "A QA report has already been sent for this review")])
-    sent_at = utcnow()
+    sent_at = now_of(session)
     inspector_name = review.inspector.name if review.inspector else "Not recorded"
     content = build_content(review, assessment, framework, sent_at=sent_at, inspector_name=inspector_name,
                             signed_off_by=approved_by.name if approved_by else None)
@@ -152,7 +152,8 @@ def send_report(session: Session, review: Review, report: QaReport) -> int:
     notification = Notification(
         dedupe_key=f"qa_report:r{review.id}", kind=QA_REPORT, review_id=review.id,
         key_day=london_date(report.sent_at), recipient_id=None, recipient_email=review.local_team_email,
-        subject=subject[:300], body=body, status=PENDING, attempts=0, dispatched_at=None)  # see hand_over
+        subject=subject[:300], body=body, status=PENDING, attempts=0, created_at=report.sent_at,
+        dispatched_at=None)  # see notifications.hand_over
     session.add(notification)
     session.flush()
     session.add(NotificationAttachment(notification_id=notification.id, filename=report.pdf_filename,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from .. import reference
 from ..models import Extension, ParallelReview, Review, User
 from ..models.base import utcnow
+from ..reports.dates import long_date
 from ..workflows import lifecycle as lc
 from ..working_days import WorkingCalendar, london_today
 from . import audit
@@ -23,9 +24,11 @@ from .wiring import run_intake_hooks
 def register(session: Session, data: dict, actor: User | None, calendar: WorkingCalendar | None = None) -> Review:
     """Register one validated review (see schemas.reviews.ReviewCreate). The caller commits."""
     calendar = calendar or get_calendar(session)
-    if session.scalar(select(Review.id).where(Review.reference == data["reference"])):
+    # One review whatever the case: UX/2023/0001 and ux/2023/0001 are the same reference.
+    same = session.scalar(select(Review.reference).where(func.lower(Review.reference) == data["reference"].lower()))
+    if same is not None:
         raise Conflict("a review with this reference already exists",
-                       fields={"reference": [f"{data['reference']!r} is already registered"]})
+                       fields={"reference": [f"{same} is already registered"]})
     due = calendar.due_on(data["received_on"])
     review = Review(
         reference=data["reference"], region=data["region"], offence_category=data["offence_category"],
@@ -40,7 +43,8 @@ def register(session: Session, data: dict, actor: User | None, calendar: Working
         session.flush()
     except IntegrityError:  # registered at the same moment by someone else; the caller rolls back
         raise Conflict("a review with this reference already exists",
-                       fields={"reference": [f"{data['reference']!r} is already registered"]}) from None
+                       fields={"reference": [f"{data['reference']} is already registered"]}
+                       ) from None
     audit.record(session, review=review, actor=actor, action="register", to_state=lc.RECEIVED,
                  details={"due_on": due.isoformat(), "received_on": data["received_on"].isoformat()})
     run_intake_hooks(session, review, actor)
@@ -64,7 +68,7 @@ def get_visible(session: Session, review_id: int, viewer: User, *, for_update: b
         query = query.with_for_update()
     review = session.scalar(query)
     if review is None:  # the same answer whether it does not exist or is not yours
-        raise NotFound(f"no review {review_id}", refusals=[Refusal(None, "not_found", "There is no such review")])
+        raise NotFound("there is no such review", refusals=[Refusal(None, "not_found", "There is no such review")])
     return review
 
 
@@ -92,32 +96,59 @@ def filtered(viewer: User, f: dict, today: date) -> Select:
     if f.get("high_profile") is not None:
         query = query.where(Review.is_high_profile == f["high_profile"])
     if f.get("q"):
-        query = query.where(Review.reference.icontains(f["q"], autoescape=True))
+        query = query.where(_search(f["q"], f.get("q_inspector_ids") or ()))
     return query
+
+
+def _search(text: str, inspector_ids):
+    """Reference or inspector's name containing the words typed (any case), a region or offence
+    whose name contains them, or a region's provider code."""
+    text = text.strip()
+    low = text.lower()
+    regions = [code for code, r in reference.regions().items()
+               if low in r["name"].lower() or low == r["provider_code"].lower()]  # N07 finds London's
+    offences = [code for code, o in reference.offence_categories().items() if low in o["name"].lower()]
+    # each alternative is served by an index (tests/api/test_query_counts.py)
+    return or_(Review.reference.icontains(text, autoescape=True), Review.inspector_id.in_(list(inspector_ids)),
+               Review.region.in_(regions), Review.offence_category.in_(offences))
+
+
+# Columns a list can be sorted by (?sort=...&direction=asc|desc); ties always go by id.
+SORTS = {"due_on": Review.due_on, "received_on": Review.received_on, "reference": Review.reference,
+         "region": Review.region, "state": Review.state, "offence_category": Review.offence_category}
 
 
 def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date | None = None):
     """One page of reviews, soonest due first: a fixed number of queries whatever the size.
     A page past the last is the last (``f["page"]`` is set to the page returned)."""
     today = today or london_today()
+    if f.get("q"):  # inspectors whose name matches, read first: the search then uses only indexes
+        f["q_inspector_ids"] = list(session.scalars(select(User.id).where(
+            User.role == lc.INSPECTOR, User.name.icontains(f["q"].strip(), autoescape=True))))
     query = filtered(viewer, f, today)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    # Past the last page shows the last page (never "Showing 501 to 489 of 489"); f["page"] says which.
     f["page"] = min(max(int(f.get("page") or 1), 1), max(1, -(-total // per_page)))
+    column = SORTS.get(f.get("sort") or "due_on", Review.due_on)
+    order = (column.desc(), Review.id.desc()) if f.get("direction") == "desc" else (column, Review.id)
     items = session.scalars(
         query.options(selectinload(Review.parallel_reviews), selectinload(Review.inspector))
-        .order_by(Review.due_on, Review.id)
-        .limit(per_page).offset((f.get("page", 1) - 1) * per_page)
+        .order_by(*order)
+        .limit(per_page).offset((f["page"] - 1) * per_page)
     ).all()
     return items, total
+
+
+def visible_count(session: Session, viewer: User) -> int:
+    """How many reviews this person may see at all (the list shows what its filters keep of them)."""
+    return session.scalar(select(func.count()).select_from(visible(viewer).subquery()))
 
 
 # --- central team edits and extensions --------------------------------------------------------
 
 def _check_version(review: Review, version: int) -> None:
     if version != review.version:
-        raise Conflict("this review has changed since you loaded it; reload and try again",
-                       reasons=[f"expected version {version}, current version {review.version}"], code="stale",
-                       refusals=[STALE])
+        raise Conflict(STALE.message, reasons=[STALE.message], code="stale", refusals=[STALE])
 
 
 def _require_open(review: Review) -> None:
@@ -175,7 +206,7 @@ def grant_extension(session: Session, review: Review, new_due_on: date, reason: 
     calendar = calendar or get_calendar(session)
     problems = []
     if new_due_on <= review.due_on:
-        problems.append(f"must be after the current due date {review.due_on.isoformat()}")
+        problems.append(f"must be after the current due date, {long_date(review.due_on)}")
     if not calendar.is_working_day(new_due_on):
         problems.append("must be a working day")
     if problems:
@@ -185,6 +216,9 @@ def grant_extension(session: Session, review: Review, new_due_on: date, reason: 
     audit.record(session, review=review, actor=actor, action="grant_extension", from_state=review.state,
                  to_state=review.state, reason=reason,
                  details={"due_on": [review.due_on.isoformat(), new_due_on.isoformat()]})
-    review.due_on = new_due_on
+    previous_due_on, review.due_on = review.due_on, new_due_on
     flush_or_conflict(session)
+    from .event_notices import extension_granted
+
+    extension_granted(session, review, previous_due_on, reason, actor)
     return review

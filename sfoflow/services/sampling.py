@@ -244,7 +244,7 @@ def decision_for(session: Session, review: Review) -> SampleDecision:
     row = session.scalar(select(SampleDecision).where(SampleDecision.review_id == review.id)
                          .options(selectinload(SampleDecision.purposive_by)))
     if row is None:
-        raise NotFound(f"review {review.id} has no sample decision")
+        raise NotFound(f"{review.reference} has no sample decision")
     return row
 
 

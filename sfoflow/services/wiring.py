@@ -28,7 +28,7 @@ class LifecycleHooks:
 @cache
 def lifecycle_hooks() -> LifecycleHooks:
     # Imported here rather than at the top: these modules call apply_action, which reads this.
-    from . import allocation, assessment, hmpps_qa, learning, notifications, sampling
+    from . import allocation, assessment, event_notices, hmpps_qa, learning, notifications, sampling
 
     allocated = (allocation.set_inspector, notifications.notify_allocated_inspector)
     return LifecycleHooks(
@@ -43,9 +43,10 @@ def lifecycle_hooks() -> LifecycleHooks:
             "sample": (sampling.set_route,),
             "add_to_sample": (hmpps_qa.release, sampling.add_on_purpose),
             "allocate": allocated,
-            "reallocate": allocated,
+            "reallocate": (*allocated, event_notices.reallocated_away),
             "start": (assessment.create_draft,),
-            "submit": (assessment.finalise,),
+            "submit": (assessment.finalise, event_notices.awaiting_sign_off),
+            "return": (event_notices.returned,),
             "approve": (assessment.finalise,),
             "hmpps_allocate": (hmpps_qa.allocate,),
             "hmpps_start": (hmpps_qa.start,),

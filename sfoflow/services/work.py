@@ -46,6 +46,9 @@ def _row(review, calendar: WorkingCalendar, today: date) -> dict:
     }
 
 
+review_row = _row  # one review as the work lists show it (the landing pages use it too)
+
+
 # --- the inspector's task list ------------------------------------------------------------------
 
 def task_list(session: Session, inspector: User, today: date | None = None) -> list[dict]:

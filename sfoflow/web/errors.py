@@ -22,7 +22,8 @@ PAGES = {
                             "If you pasted the web address, check you copied the entire address. "
                             "A review you are not allocated to is not shown to you."),
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
-    409: ("This could not be done", "Reload the page to see the latest version and try again."),
+    409: ("This could not be done", "Someone else may have changed it while you were working. "
+                                    "Reload the page to see the latest details and try again."),
     413: ("The file is too big", "Files must be smaller than 10MB."),
     429: ("Too many attempts", "Wait a few minutes and try again."),
     422: ("Sorry, there is a problem with your request", "Check what you entered and try again."),

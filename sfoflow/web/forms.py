@@ -10,11 +10,12 @@ from datetime import date
 
 from marshmallow import ValidationError
 
+from ..schemas.messages import REQUIRED
 from ..services.errors import flatten_messages
 
-MISSING = "Missing data for required field."
-STALE = ("Someone else changed this review while you had it open. The page now shows the latest "
-         "version: check it and try again.")
+MISSING = REQUIRED  # marshmallow's message for a required field left out (schemas/messages.py)
+STALE = ("Someone else changed this review while you were working. The page now shows the latest "
+         "details: check them and try again.")
 
 
 class FormErrors:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -12,7 +13,7 @@ from .. import db_session
 from ..db import transaction
 from ..models import AuditEvent, User
 from ..schemas.reviews import ActionIn, ReviewFilter
-from ..services import lifecycle, reviews, settings
+from ..services import lifecycle, reviews, sample_explained, settings
 from ..services.calendar import get_calendar
 from ..services.errors import NotFound, ServiceError
 from ..services.permissions import permissions
@@ -24,10 +25,14 @@ from .paging import pagination
 
 bp = Blueprint("pages", __name__)
 
-FILTERS = ("q", "status", "region", "offence_category", "route", "inspector_id", "overdue", "high_profile")
-FILTER_LABELS = {"q": "Reference", "status": "State", "region": "Region", "offence_category": "Offence",
+FILTERS = ("q", "status", "region", "offence_category", "route", "inspector_id", "overdue", "high_profile", "sort",
+           "direction")
+FILTER_LABELS = {"q": "Search", "sort": "Sort by", "direction": "Order",
+                 "status": "State", "region": "Region", "offence_category": "Offence",
                  "route": "Route", "inspector_id": "Inspector", "overdue": "Overdue",
                  "high_profile": "High profile", "page": "Page"}
+# Actions that cannot be undone: the page asks "Are you sure?" first (issue 15).
+CONFIRMED = ("withdraw",)
 ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Version",
                  "officer_id": "HMPPS QA officer"}
 
@@ -35,7 +40,10 @@ ACTION_LABELS = {"reason": "Reason", "inspector_id": "Inspector", "version": "Ve
 @bp.get("/")
 @login_required
 def home():
-    return redirect(url_for("pages.review_list"))
+    """Each role lands on its work (web/landing.py)."""
+    from .landing import home_redirect
+
+    return home_redirect()
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -59,11 +67,16 @@ def review_list():
         reviews.filtered(current_user, {**f, "overdue": True}, today).order_by(None).subquery()))
     calendar = get_calendar(session)
     pages = max(1, math.ceil(total / per_page))
+    sorting = {k: v for k, v in chosen.items() if k not in ("page", "sort", "direction")}
     return render_template(
         "reviews/list.html", title="Reviews", reviews=[review_view(r, calendar, today, current_user) for r in items],
         total=total, overdue=overdue, page=f["page"], pages=pages, per_page=per_page, filters=chosen,
         errors=errors, pagination=_pagination(f["page"], pages, {k: v for k, v in chosen.items() if k != "page"}),
         inspectors=_inspectors(session) if current_user.role != lc.INSPECTOR else [],
+        everything=reviews.visible_count(session, current_user), sort=f.get("sort") or "due_on",
+        direction=f.get("direction") or "asc",
+        sort_href=lambda key, direction: url_for("pages.review_list") + "?" + urlencode(
+            {**sorting, "sort": key, "direction": direction}),
     ), 400 if errors else 200
 
 
@@ -94,6 +107,7 @@ def render_review(review_id: int, errors: FormErrors | None = None, form_name: s
         "reviews/detail.html", title=f"Review {review.reference}", review=view, errors=errors or FormErrors(),
         form=request.form if errors else {}, form_name=form_name, inspectors=inspectors,
         people=_people(session, events), can=permissions(review, current_user),
+        why_sampled=sample_explained.explain(session, review, current_user),
     ), status
 
 
@@ -126,6 +140,14 @@ def take_action(review_id: int, action: str):
     except ValidationError as exc:
         add_schema_errors(errors, exc, ACTION_LABELS, ids)
         return render_review(review_id, errors, f"action-{action}", 422)
+    if action in CONFIRMED and request.form.get("confirm") != "yes":
+        review = reviews.get_visible(session, review_id, current_user)
+        ready = (body.get("version") == review.version and (body.get("reason") or "").strip()
+                 and action in lifecycle.allowed_actions(review, current_user))
+        if ready:  # ask first; anything wrong goes on to be refused below, with its reason
+            label = lc.ACTIONS[action].label
+            return render_template("reviews/confirm_action.html", title=f"{label} {review.reference}?",
+                                   review=review, action=action, label=label, body=body)
     try:
         with transaction(session):
             review = reviews.get_visible(session, review_id, current_user, for_update=True)

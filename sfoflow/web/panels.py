@@ -14,7 +14,7 @@ from ..services import agencies, learning, panels, reviews
 from ..services.errors import NotFound, ServiceError, flatten_messages
 from ..workflows import lifecycle as lc
 from .auth import roles_required
-from .forms import FormErrors, add_refusals, add_schema_errors, date_from_parts
+from .forms import MISSING, FormErrors, add_refusals, add_schema_errors, date_from_parts
 
 bp = Blueprint("panels", __name__)
 PANEL_ROLES = (lc.MANAGER,)
@@ -33,7 +33,7 @@ def _flash_invalid(exc: ValidationError | ServiceError) -> None:
     for field, messages in flatten_messages(exc.messages).items():
         label = LABELS.get(field.split(".")[0], field.split(".")[0].replace("_", " ").capitalize())
         for m in messages:
-            flash(f"Enter {label.lower()}" if m.startswith("Missing data") else f"{label}: {m}", "error")
+            flash(f"Enter {label.lower()}" if m == MISSING else f"{label}: {m}", "error")
 
 
 def _run(back: str, change, success: str | None = None, ok=None):

@@ -235,6 +235,8 @@ def save(review_id: int):
             current = svc.get(db_session(), review)
             return render_form(review_id, errors=errors, values=values, status=409, version=current.version)
         return render_form(review_id, errors=refusal_errors(exc.refusals), status=409)
+    if request.form.get("intent") == "check":  # "Continue": check the answers, then submit (web/qa_journey.py)
+        return redirect(url_for("qa_journey.check", review_id=review_id))
     if request.form.get("intent") != "submit":
         flash(f"Draft saved at {_clock(assessment.updated_at)}.", "success")
         return redirect(url_for("qa_form.form", review_id=review_id))

@@ -152,19 +152,27 @@ def allocate_post():
             errors.add(f"inspector-{rid}", "Select an inspector for each review you have ticked")
             continue
         items.append({"review_id": int(rid), "inspector_id": int(inspector), "version": int(version or 0)})
+    confirmed = request.form.get("confirm_over_capacity") == "yes"
+    reason = (request.form.get("over_capacity_reason") or "").strip()
+    if confirmed and not reason:
+        errors.add("over_capacity_reason", "Enter the reason for allocating beyond the inspector's capacity")
     if errors:
         return _allocation_page(errors, request.form, 400)
     try:
         with transaction(session):
-            done = allocation.bulk_allocate(session, items, current_user)
+            done = allocation.bulk_allocate(session, items, current_user,
+                                            over_capacity_reason=reason if confirmed else None)
     except ServiceError as exc:
         review_ids = {f"allocations.{i}": item["review_id"] for i, item in enumerate(items)}
+        references = allocation.references(session, [item["review_id"] for item in items])
         for refusal in exc.refusals:
             rid = review_ids.get(refusal.field)
-            if rid is None:
+            if refusal.code == "over_capacity":
+                errors.add("confirm_over_capacity", refusal.message)
+            elif rid is None:
                 errors.add("allocations", refusal.message)
             else:
-                errors.add(f"inspector-{rid}", f"Review {rid}: {refusal.message}")
+                errors.add(f"inspector-{rid}", f"{references.get(rid, 'This review')}: {refusal.message}")
         return _allocation_page(errors, request.form, 422)
     flash(f"Allocated {len(done)} review{'s' if len(done) != 1 else ''}: "
           + ", ".join(f"{r.reference} to {r.inspector.name}" for r in done) + ". Each inspector has been emailed.",
@@ -201,9 +209,9 @@ def retry(notification_id: int):
     with transaction(session):
         ok = delivery.retry_failed(session, notification_id)
     if ok:
-        flash(f"Notification {notification_id} will be tried again at the next sweep.", "success")
+        flash("The notification will be tried again at the next sweep.", "success")
     else:
-        flash(f"Notification {notification_id} has not failed, so there is nothing to try again.", "error")
+        flash("That notification has not failed, so there is nothing to try again.", "error")
     return redirect(url_for("work.notifications", status="failed"))
 
 
@@ -214,7 +222,9 @@ def outbox():
     page_no = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
     page_no = min(page_no, INT_MAX)  # a page number beyond any there could be is just past the last
     per_page = settings.get(session, "page_size_default")
-    items, total = notifications.outbox_page(session, page_no=max(page_no, 1), per_page=per_page)
+    pages = max(1, math.ceil(notifications.outbox_total(session) / per_page))
+    page_no = min(max(page_no, 1), pages)
+    items, total = notifications.outbox_page(session, page_no=page_no, per_page=per_page)
     files = attachments.summaries(session, [m.notification_id for m in items])
     return render_template("work/outbox.html", title="Outbox", items=items, total=total, files=files,
                            page=page_no, pages=max(1, math.ceil(total / per_page)),

@@ -51,7 +51,8 @@ def test_second_update_from_the_same_version_is_refused(client, session, first, 
     resp = send(*second)
     assert resp.status_code == 409
     assert resp.json["error"]["code"] == "stale"
-    assert resp.json["error"]["reasons"] == [f"expected version {version}, current version {version + 1}"]
+    assert resp.json["error"]["reasons"] == [
+        "Someone else changed this review while you were working. Check the latest details and try again."]
     assert snapshot(session, review.id) == after_first
 
 

@@ -24,41 +24,42 @@ TOMORROW = (london_today() + timedelta(days=1)).isoformat()
 
 # (case, body, status, field, words in the reason)
 BAD = [
-    ("reference missing", _without("reference"), 422, "reference", "Missing data"),
-    ("reference blank", review_payload(reference="   "), 422, "reference", "Length must be between 1 and 64"),
-    ("reference too long", review_payload(reference="S" * 65), 422, "reference", "Length must be between 1 and 64"),
+    ("reference missing", _without("reference"), 422, "reference", "Enter a value"),
+    ("reference blank", review_payload(reference="   "), 422, "reference", "Enter between 1 and 64 characters"),
+    ("reference too long", review_payload(reference="S" * 65), 422, "reference", "Enter between 1 and 64 characters"),
     ("reference bad characters", review_payload(reference="SFO 2023 #1"), 422, "reference",
      "letters, digits and / _ . - only"),
-    ("reference not a string", review_payload(reference=12), 422, "reference", "Not a valid string"),
+    ("reference not a string", review_payload(reference=12), 422, "reference", "Enter text"),
     ("region unknown", review_payload(region="atlantis"), 422, "region", "unknown region 'atlantis'"),
-    ("region missing", _without("region"), 422, "region", "Missing data"),
+    ("region missing", _without("region"), 422, "region", "Enter a value"),
     ("offence category unknown", review_payload(offence_category="burglary"), 422, "offence_category",
      "unknown offence category 'burglary'"),
-    ("offence category missing", _without("offence_category"), 422, "offence_category", "Missing data"),
-    ("received_on missing", _without("received_on"), 422, "received_on", "Missing data"),
-    ("received_on not a date", review_payload(received_on="27/04/2023"), 422, "received_on", "Not a valid date"),
+    ("offence category missing", _without("offence_category"), 422, "offence_category", "Enter a value"),
+    ("received_on missing", _without("received_on"), 422, "received_on", "Enter a value"),
+    ("received_on not a date", review_payload(received_on="27/04/2023"), 422, "received_on", "Enter a real date"),
     ("received_on impossible date", review_payload(received_on="2023-02-30"), 422, "received_on",
-     "Not a valid date"),
+     "Enter a real date"),
     ("received_on in the future", review_payload(received_on=TOMORROW), 422, "received_on",
      "must not be in the future"),
     ("provider not a code", review_payload(provider="P" * 65), 422, "provider", "unknown provider"),
     ("is_high_profile not boolean", review_payload(is_high_profile="maybe"), 422, "is_high_profile",
-     "Not a valid boolean"),
+     "Enter yes or no"),
     ("parallel review type unknown", review_payload(parallel_reviews=[{"type": "inquest", "status": "planned"}]),
      422, "parallel_reviews.0.type", "unknown parallel review type 'inquest'"),
     ("parallel review status unknown",
      review_payload(parallel_reviews=[{"type": "other", "status": "planned"}, {"type": "other", "status": "late"}]),
      422, "parallel_reviews.1.status", "unknown parallel review status 'late'"),
     ("parallel review not an object", review_payload(parallel_reviews=["dhr"]), 422, "parallel_reviews.0._schema",
-     "Invalid input type"),
+     "Enter the details as a set of named values"),
     ("parallel reviews not a list", review_payload(parallel_reviews="domestic_homicide_review"), 422,
-     "parallel_reviews", "Not a valid list"),
-    ("local_team_email missing", _without("local_team_email"), 422, "local_team_email", "Missing data"),
+     "parallel_reviews", "Enter a list of items"),
+    ("local_team_email missing", _without("local_team_email"), 422, "local_team_email", "Enter a value"),
     ("local_team_email invalid", review_payload(local_team_email="sfo.london"), 422, "local_team_email",
-     "Not a valid email address"),
+     "Enter an email address in the correct format"),
     ("local_team_email too long", review_payload(local_team_email="a" * 250 + "@example.org"), 422,
-     "local_team_email", "Longer than maximum length 254"),
-    ("unknown field", review_payload(victim_name="X"), 422, "victim_name", "Unknown field"),
+     "local_team_email", "Enter no more than 254 characters"),
+    ("unknown field", review_payload(victim_name="X"), 422, "victim_name",
+     "Remove this: it is not something sfoflow records"),
 ]
 
 
@@ -101,11 +102,16 @@ def test_duplicate_reference_is_refused_and_the_first_stands(client, session):
     before = _nothing_written(session)
     resp = client.post(URL, json=review_payload(region="wales", received_on="2023-05-02"), headers=auth(token))
     assert resp.status_code == 409
-    assert resp.json["error"]["fields"] == {"reference": ["'SFO/2023/0001' is already registered"]}
+    assert resp.json["error"]["fields"] == {"reference": ["SFO/2023/0001 is already registered"]}
     assert _nothing_written(session) == before
     # surrounding spaces are trimmed, so they do not make a second review either
     resp = client.post(URL, json=review_payload(reference="  SFO/2023/0001 "), headers=auth(token))
     assert resp.status_code == 409
+    assert _nothing_written(session) == before
+    # nor does a different case: sfo/2023/0001 is the same review (issue 15)
+    resp = client.post(URL, json=review_payload(reference="sfo/2023/0001"), headers=auth(token))
+    assert resp.status_code == 409
+    assert resp.json["error"]["fields"] == {"reference": ["SFO/2023/0001 is already registered"]}
     assert _nothing_written(session) == before
 
 

@@ -125,3 +125,21 @@ def test_the_sent_report_pdf_carries_the_assessment(session, database):
     assert SUMMARY in flat
     assert "Ina Inspector" in text and "SFO/2023/0099" in text
     assert report.pdf_filename == "qa-report-SFO-2023-0099.pdf"
+
+
+
+def test_the_pdf_names_its_organisation_title_language_and_has_an_outline():
+    """Issue 15: the PDF carries the organisation's name (in its metadata and on the page), its
+    title shown by the reader, its language, and its headings as an outline (bookmarks)."""
+    data = report_pdf.render(content())
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert reader.metadata.author == "HM Inspectorate of Probation"
+    assert reader.metadata.title.startswith("QA report: SFO review ")
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert bool(reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"])
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[0].startswith("QA report: SFO review ")
+    nested = [i.title for level in reader.outline if isinstance(level, list) for i in level
+              if not isinstance(i, list)]
+    assert {"Ratings", "Feedback", "Summary"} <= set(nested)
+    assert "HM Inspectorate of Probation" in text_of(data)

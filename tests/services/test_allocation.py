@@ -214,3 +214,19 @@ def test_open_qa_counts_against_capacity_are_per_inspector(session, team):
     got = {c.id: (c.open_qas, c.spare) for c in candidates(session)}
     assert got == {a.id: (3, 2), b.id: (1, 1)}
     assert session.scalar(select(func.count()).select_from(Review)) == 5
+
+
+def test_bulk_allocation_beyond_capacity_needs_a_reason(client, session, team):
+    a, _ = make_person(session, "inspector", name="A", capacity=1)
+    reviews = [selected(session), selected(session)]
+    items = [{"review_id": r.id, "inspector_id": a.id, "version": r.version} for r in reviews]
+    resp = client.post("/api/v1/allocations", headers=auth(team["central"][1]), json={"allocations": items})
+    assert resp.status_code == 422
+    assert [r["code"] for r in resp.json["error"]["refusals"]] == ["over_capacity"]
+    assert resp.json["error"]["over_capacity"] == [
+        {"inspector_id": a.id, "name": "A", "capacity": 1, "open_qas": 0, "would_hold": 2}]
+    assert count_rows(session, Allocation) == 0
+    resp = client.post("/api/v1/allocations", headers=auth(team["central"][1]),
+                       json={"allocations": items, "over_capacity_reason": "cover for leave"})
+    assert resp.status_code == 200, resp.json
+    assert count_rows(session, Allocation) == 2

@@ -72,18 +72,19 @@ BAD = [
      + "A2,london,burglary,31/02/2023,,maybe,not-an-email,dhr:ongoing\n"  # no 31 February
      + "A 3,london,homicide,2099-01-01,,,a@example.org,\n",
      [(2, "region", "unknown region 'atlantis'"),
-      (3, "is_high_profile", "Not a valid boolean"), (3, "local_team_email", "Not a valid email"),
+      (3, "is_high_profile", "Enter yes or no"),
+      (3, "local_team_email", "Enter an email address in the correct format"),
       (3, "offence_category", "unknown offence category 'burglary'"),
       (3, "parallel_reviews.0.status", "unknown parallel review status 'ongoing'"),
       (3, "parallel_reviews.0.type", "unknown parallel review type 'dhr'"),
-      (3, "received_on", "Not a valid date"),
+      (3, "received_on", "Enter a real date"),
       (4, "received_on", "must not be in the future"), (4, "reference", "letters, digits")]),
     ("required value blank", HEADER + ",london,homicide,,,,a@example.org,\n",
-     [(2, "received_on", "Missing data"), (2, "reference", "Missing data")]),
+     [(2, "received_on", "Enter a value"), (2, "reference", "Enter a value")]),
     ("duplicate within the file", HEADER
      + "A1,london,homicide,2023-04-27,,,a@example.org,\n"
      + "A2,london,homicide,2023-04-27,,,a@example.org,\n"
-     + "A1,wales,homicide,2023-04-28,,,b@example.org,\n",
+     + "a1,wales,homicide,2023-04-28,,,b@example.org,\n",  # the same reference whatever its case
      [(4, "reference", "duplicate of row 2 in this file")]),
     ("more values than columns", HEADER + "A1,london,homicide,2023-04-27,,,a@example.org,,surplus\n",
      [(2, "", "more values than the header's 8 columns")]),
@@ -116,12 +117,12 @@ def test_good_rows_are_not_written_when_one_row_is_bad(client, session, central)
 
 def test_duplicate_of_a_registered_review_is_refused(client, session, central):
     _user, token = central
-    make_review(session, reference="SFO/23/002")
+    make_review(session, reference="sfo/23/002")  # the same reference whatever its case
     before = counts(session)
     resp = post_csv(client, token, GOOD)
     assert resp.status_code == 422
     assert [(e["row"], e["field"], e["reason"]) for e in resp.json["error"]["errors"]] == \
-        [(3, "reference", "'SFO/23/002' is already registered")]
+        [(3, "reference", "SFO/23/002 is already registered")]
     assert counts(session) == before
 
 
@@ -161,6 +162,6 @@ def test_command_refuses_a_bad_file_and_reports_each_row(test_env, tmp_path, ses
     result = run_import(test_env, tmp_path, text)
     assert result.exit_code == 1
     assert "nothing was imported" in result.stderr
-    assert "row 2, reference: 'SFO/23/001' is already registered" in result.stderr
-    assert "row 4, is_high_profile: Not a valid boolean." in result.stderr
+    assert "row 2, reference: SFO/23/001 is already registered" in result.stderr
+    assert "row 4, is_high_profile: Enter yes or no" in result.stderr
     assert counts(session) == before

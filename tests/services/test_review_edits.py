@@ -153,9 +153,9 @@ def test_extension_moves_due_on_and_keeps_original(client, session, manager):
 @pytest.mark.parametrize("new_due_on,problems", [
     ("2023-05-29", ["must be a working day"]),  # spring bank holiday
     ("2023-05-27", ["must be a working day"]),  # Saturday
-    ("2023-05-22", ["must be after the current due date 2023-05-22"]),
-    ("2023-05-19", ["must be after the current due date 2023-05-22"]),
-    ("2023-05-21", ["must be after the current due date 2023-05-22", "must be a working day"]),
+    ("2023-05-22", ["must be after the current due date, 22 May 2023"]),
+    ("2023-05-19", ["must be after the current due date, 22 May 2023"]),
+    ("2023-05-21", ["must be after the current due date, 22 May 2023", "must be a working day"]),
 ])
 def test_extension_to_a_bad_date_is_refused(client, session, manager, new_due_on, problems):
     _user, token = manager

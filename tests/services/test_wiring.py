@@ -3,7 +3,7 @@ every check an action names is answered, every effect belongs to a real action, 
 sampler runs at intake. A gap here would otherwise show only when someone takes the action."""
 from __future__ import annotations
 
-from sfoflow.services import allocation, assessment, notifications, sampling, wiring
+from sfoflow.services import allocation, assessment, event_notices, notifications, sampling, wiring
 from sfoflow.workflows import lifecycle as lc
 
 
@@ -18,8 +18,12 @@ def test_effects_belong_to_actions_and_run_in_the_listed_order():
     # Hand-written from the features: allocating records the allocation before the notice
     # that reads it; submit and approve fix the overall rating (and send the report).
     assert effects["allocate"] == (allocation.set_inspector, notifications.notify_allocated_inspector)
-    assert effects["reallocate"] == effects["allocate"]
-    assert effects["submit"] == effects["approve"] == (assessment.finalise,)
+    # reallocating also tells the inspector who had it; submitting tells the managers when it
+    # awaits sign-off; returning tells the inspector (issue 15)
+    assert effects["reallocate"] == (*effects["allocate"], event_notices.reallocated_away)
+    assert effects["approve"] == (assessment.finalise,)
+    assert effects["submit"] == (assessment.finalise, event_notices.awaiting_sign_off)
+    assert effects["return"] == (event_notices.returned,)
     assert effects["sample"] == (sampling.set_route,)
 
 

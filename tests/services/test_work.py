@@ -323,7 +323,8 @@ def test_the_allocation_page_suggests_and_allocates_the_ticked_reviews_together(
         "review": [str(first.id), str(second.id)], f"inspector-{first.id}": str(free.id),
         f"version-{first.id}": str(first.version), f"inspector-{second.id}": str(busy.id),
         f"version-{second.id}": str(second.version + 5)})
-    assert stale.status_code == 422 and f"Review {second.id}" in text(stale)
+    assert stale.status_code == 422 and f"{second.reference}: Someone else changed this review" in text(stale)
+    assert "version" not in text(stale).lower()
     session.expire_all()
     assert {session.get(Review, r.id).state for r in (first, second)} == {"selected_for_hmip"}
     ok = post_form(client, "/allocate", "/allocate", {

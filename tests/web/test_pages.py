@@ -309,7 +309,7 @@ def test_stale_form_is_refused_and_shows_latest(signed_in, session):
     resp = post_form(client, f"/reviews/{review.id}", f"/reviews/{review.id}/actions/withdraw",
                      {"version": stale, "reason": "duplicate"})
     assert resp.status_code == 409
-    assert "Someone else changed this review while you had it open" in text(resp)
+    assert "Someone else changed this review while you were working" in text(resp)
     assert f'name="version" value="{review.version}"' in resp.get_data(as_text=True)
     session.refresh(review)
     assert review.state == lc.SELECTED_FOR_HMIP
@@ -469,7 +469,7 @@ def test_register_refuses_a_future_date_and_a_duplicate(signed_in, session):
         "received_on-day": "2", "received_on-month": "5", "received_on-year": "2023",
         "local_team_email": "a@example.org"})
     assert resp.status_code == 409 or resp.status_code == 422
-    assert "Reference: &#39;DUP-1&#39; is already registered" in resp.get_data(as_text=True)
+    assert "Reference: DUP-1 is already registered" in resp.get_data(as_text=True)
 
 
 CSV_OK = ("reference,region,offence_category,received_on,local_team_email\n"
@@ -615,3 +615,19 @@ def test_pages_render_without_the_assets(signed_in, app, tmp_path, monkeypatch):
     resp = client.get("/reviews")
     assert resp.status_code == 200 and "Reviews" in text(resp)
     assert client.get("/static/govuk/govuk-frontend.min.css").status_code == 404
+
+
+def test_withdraw_asks_are_you_sure_first(signed_in, session):
+    """Issue 15: withdrawing cannot be undone, so the page asks first; only "Yes" withdraws."""
+    client, central = signed_in(lc.CENTRAL_TEAM)
+    review = select_for_hmip(session, register(session, central))
+    url = f"/reviews/{review.id}"
+    asked = post_form(client, url, f"{url}/actions/withdraw", {"version": review.version, "reason": "Sent twice"})
+    assert asked.status_code == 200 and "Are you sure you want to withdraw this review?" in text(asked)
+    session.refresh(review)
+    assert review.state == lc.SELECTED_FOR_HMIP
+    done = post_form(client, url, f"{url}/actions/withdraw",
+                     {"version": review.version, "reason": "Sent twice", "confirm": "yes"})
+    assert done.status_code == 302
+    session.refresh(review)
+    assert review.state == lc.WITHDRAWN

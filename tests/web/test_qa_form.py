@@ -64,7 +64,7 @@ def open_form(client, review_id):
 
 def sign_off_version(page) -> str:
     body = page.get_data(as_text=True)
-    form = body[body.index("/qa/sign-off/approve"):]
+    form = body[body.index("/qa/sign-off/"):]
     return re.search(r'name="version" value="(\d+)"', form).group(1)
 
 
@@ -174,7 +174,7 @@ def test_sign_off_return_then_approve_and_the_report_page(signed_in, session, da
     assert 'id="qa-sign-off-link"' in review_page.get_data(as_text=True)
     sign_page, _ = open_form(manager_client, review.id)
     assert 'name="answer-1.1.a"' not in sign_page.get_data(as_text=True)  # read-only for the manager
-    assert "Approve and send the report" in text(sign_page)
+    assert "Preview the report, then approve" in text(sign_page)  # approval follows a preview (issue 15)
     no_comment = manager_client.post(f"/reviews/{review.id}/qa/sign-off/return",
                                      data={"csrf_token": token(sign_page), "version": sign_off_version(sign_page)})
     assert no_comment.status_code == 422 and "Enter your comments for the inspector" in text(no_comment)
@@ -188,7 +188,9 @@ def test_sign_off_return_then_approve_and_the_report_page(signed_in, session, da
     resp = client.post(f"/reviews/{review.id}/qa", data={"csrf_token": token(page), "version": version,
                                                          "intent": "submit", **data})
     assert resp.status_code == 302
-    sign_page, _ = open_form(manager_client, review.id)
+    sign_page = manager_client.get(f"/reviews/{review.id}/qa/preview")
+    assert sign_page.status_code == 200
+    assert "QA report: SFO review" in text(sign_page) and "Approve and send the report" in text(sign_page)
     approved = manager_client.post(f"/reviews/{review.id}/qa/sign-off/approve",
                                    data={"csrf_token": token(sign_page), "version": sign_off_version(sign_page)})
     assert approved.status_code == 302
@@ -240,3 +242,35 @@ def test_high_profile_query_from_the_form_to_the_central_queue(signed_in, sessio
     with database.session() as s:
         assert s.get(Review, review.id).is_high_profile is True
     assert "Accepted" in text(client.get(f"/reviews/{review.id}/qa"))
+
+
+def test_the_qa_form_as_a_journey_progress_check_answers_then_submit(signed_in, session):
+    """Issue 15: progress per section; "Continue" leads to a check of the answers, and only the
+    confirmation there submits."""
+    client, inspector = signed_in("inspector", name="Ina Inspector")
+    review = started(client, session, inspector)
+    page, version = open_form(client, review.id)
+    assert "Progress: 0 of" in text(page)
+    half = form_data({k: v for k, v in list(complete_answers(FW).items())[:5]}, {}, {}, "")
+    resp = client.post(f"/reviews/{review.id}/qa", data={"csrf_token": token(page), "version": version,
+                                                         "intent": "check", **half})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/reviews/{review.id}/qa/check")
+    check = client.get(f"/reviews/{review.id}/qa/check")
+    words = text(check)
+    assert "Check your answers before submitting" in words
+    assert "Information section Completed" in words and "Not started" in words
+    assert "Still to do" in words and 'id="confirm-submit"' not in check.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(type(review), review.id).state == "in_qa"  # nothing submitted yet
+
+    page, version = open_form(client, review.id)
+    data = form_data(complete_answers(FW), RATINGS, FEEDBACK, SUMMARY)
+    client.post(f"/reviews/{review.id}/qa", data={"csrf_token": token(page), "version": version,
+                                                  "intent": "check", **data})
+    check = client.get(f"/reviews/{review.id}/qa/check")
+    words = text(check)
+    assert "Still to do" not in words and "Overall rating Good (8 of 12)" in words
+    submitted = client.post(f"/reviews/{review.id}/qa/check", data={"csrf_token": token(check)})
+    assert submitted.status_code == 302
+    session.expire_all()
+    assert session.get(type(review), review.id).state == "awaiting_sign_off"

@@ -127,7 +127,9 @@ def test_inspector_completes_manager_returns_then_approves_and_the_report_is_ema
     assert find(browser, "#rating-2-3").is_selected()
     assert find(browser, "#note-1-1-a").get_attribute("value") == "OASys completed within five days of sentence."
     assert find(browser, "#summary").get_attribute("value") == SUMMARY
-    submit(browser, find(browser, "#submit-qa"))
+    submit(browser, find(browser, "#submit-qa"))  # to the check of the answers (issue 15)
+    assert "Check your answers before submitting" in browser.page_source
+    submit(browser, find(browser, "#confirm-submit"))
     assert "awaiting sign-off" in find(browser, "#flash-success").text
 
     # --- the manager returns it once ------------------------------------------------------------
@@ -150,10 +152,13 @@ def test_inspector_completes_manager_returns_then_approves_and_the_report_is_ema
     find(browser, "#feedback-2").send_keys("\t")
     wait_saved(browser)
     submit(browser, find(browser, "#submit-qa"))
+    submit(browser, find(browser, "#confirm-submit"))
 
     # --- the manager approves: the report is sent ---------------------------------------------
     sign_in(browser, manager)
     go(browser, f"/reviews/{review.id}/qa")
+    submit(browser, find(browser, "#sign-off-approve"))  # to the preview of the report (issue 15)
+    assert find(browser, "#report-preview").is_displayed()
     submit(browser, find(browser, "#sign-off-approve"))
     assert "sent to the local SFO review team" in find(browser, "#flash-success").text
     assert find(browser, "#state").text == "Feedback sent"

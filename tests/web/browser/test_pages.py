@@ -152,6 +152,8 @@ def test_inspector_sees_only_reviews_allocated_to_them(browser, make_user, sessi
     theirs = allocate(session, register(session, central, reference="THEIRS-7"), central, other)
     register(session, central, reference="UNALLOCATED-7")
     sign_in(browser, me)
+    assert find(browser, "h1").text == "My tasks"  # an inspector lands on their work (issue 15)
+    go(browser, "/reviews")
     assert find(browser, "h1").text == "My reviews"
     refs = [r.get_attribute("data-reference") for r in browser.find_elements(By.CSS_SELECTOR, "#reviews tbody tr")]
     assert refs == ["MINE-7"]
@@ -204,6 +206,8 @@ def test_a_refused_action_shows_why_and_changes_nothing(browser, make_user, sess
     assert find(browser, "#state").text == "Selected for HMIP"
     browser.switch_to.active_element.send_keys("Sent to us twice")
     submit(browser, find(browser, "#action-withdraw"))
+    assert "Are you sure you want to withdraw this review?" in browser.page_source  # issue 15
+    submit(browser, find(browser, "#confirm-withdraw"))
     assert find(browser, "#state").text == "Withdrawn"
     assert "Sent to us twice" in browser.find_elements(By.CSS_SELECTOR, "#audit tbody tr")[-1].text
 

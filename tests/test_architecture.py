@@ -20,7 +20,8 @@ PACKAGE = REPO / "sfoflow"
 TESTS = REPO / "tests"
 
 PURE_CORE = ("sfoflow.workflows", "sfoflow.sampling", "sfoflow.assessment", "sfoflow.deadlines",
-             "sfoflow.working_days", "sfoflow.reports", "sfoflow.refusals", "sfoflow.config_dir")
+             "sfoflow.working_days", "sfoflow.reports", "sfoflow.refusals", "sfoflow.config_dir",
+             "sfoflow.csv_safe")
 FRAMEWORKS = ("flask", "sqlalchemy", "celery")
 
 

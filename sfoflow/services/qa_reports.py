@@ -19,7 +19,6 @@ from ..deadlines import messages
 from ..deadlines.delivery import PENDING
 from ..models import Review, User
 from ..models.assessment import Assessment, NotificationAttachment, QaReport
-from ..models.base import utcnow
 from ..models.notifications import Notification
 from ..reports import html as report_html
 from ..reports import pdf as report_pdf

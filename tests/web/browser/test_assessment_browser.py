@@ -11,7 +11,6 @@ import urllib.request
 import pypdf
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from sfoflow.models import Review
 from sfoflow.models.assessment import NotificationAttachment, QaReport
 from sfoflow.models.notifications import OutboxMessage
 from sfoflow.working_days import london_today
+from tests.support.browser import click, find, go, submit
 from tests.support.reviews import allocate, register
 from tests.support.worker import wait_for
 
@@ -39,26 +39,6 @@ FEEDBACK = {
 }
 ADDED = " For example, the police referral in March is not judged."
 SUMMARY = "A careful review with one gap in its overall judgements."
-
-
-def go(browser, path):
-    browser.get(browser.base_url + path)
-
-
-def find(browser, css):
-    return browser.find_element(By.CSS_SELECTOR, css)
-
-
-def submit(browser, element):
-    page = browser.find_element(By.TAG_NAME, "html")
-    click(browser, element)
-    WebDriverWait(browser, 30).until(EC.staleness_of(page))
-
-
-def click(browser, element):
-    # Centre it first, clear of the sticky "saved" line at the top of the form.
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
 
 
 def type_into(browser, css, words):

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from sfoflow.services import benchmarking
+from tests.support.browser import go, sign_in, submit
 from tests.support.core import make_review
 
 pytestmark = pytest.mark.browser
@@ -20,24 +19,6 @@ CHOICES = {
     "Ben": ({"1.2": "yes"}, {"1": "good", "2": "good", "3": "good", "4": "good"}),
     "Cy": ({"1.2": "no"}, {"1": "good", "2": "requires_improvement", "3": "good", "4": "good"}),
 }
-
-
-def go(browser, path: str) -> None:
-    browser.get(browser.base_url + path)
-
-
-def submit(browser, button) -> None:
-    page = browser.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(browser, 15).until(EC.staleness_of(page))
-
-
-def sign_in(browser, user) -> None:
-    browser.delete_all_cookies()
-    go(browser, "/sign-in")
-    browser.find_element(By.ID, "email").send_keys(user.email)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(browser, browser.find_element(By.ID, "sign-in"))
 
 
 def click(browser, element_id: str) -> None:

@@ -4,47 +4,19 @@ staff interviewed by role, and a high-profile mismatch raises a query the centra
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from sfoflow.models.notifications import Notification
 from sfoflow.working_days import london_today
 from tests.support import seed_text
+from tests.support.browser import click, find, go, sign_in, submit
 from tests.support.reviews import allocate, register
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "password-123"
 GOOD_1 = seed_text.characteristics()["standards"]["1"]["good"]
-
-
-def go(browser, path):
-    browser.get(browser.base_url + path)
-
-
-def find(browser, css):
-    return browser.find_element(By.CSS_SELECTOR, css)
-
-
-def click(browser, element):
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-
-
-def submit(browser, element):
-    page = browser.find_element(By.TAG_NAME, "html")
-    click(browser, element)
-    WebDriverWait(browser, 30).until(EC.staleness_of(page))
-
-
-def sign_in(browser, user):
-    browser.delete_all_cookies()
-    go(browser, "/sign-in")
-    find(browser, "#email").send_keys(user.email)
-    find(browser, "#password").send_keys(PASSWORD)
-    submit(browser, find(browser, "#sign-in"))
 
 
 def test_characteristics_beside_a_rating_staff_by_role_and_a_high_profile_query(browser, session, make_user):

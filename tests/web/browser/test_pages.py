@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from sfoflow.workflows import lifecycle as lc
+from tests.support.browser import find, go, sign_in, submit
 from tests.support.reviews import allocate, register, select_for_hmip
 from tests.support.worker import wait_for
 
@@ -26,30 +26,8 @@ NAV = {  # navigation each role must see, and must not see
 }
 
 
-def go(browser, path: str) -> None:
-    browser.get(browser.base_url + path)
-
-
-def find(browser, css: str):
-    return browser.find_element(By.CSS_SELECTOR, css)
-
-
 def texts(browser, css: str) -> list[str]:
     return [e.text.strip() for e in browser.find_elements(By.CSS_SELECTOR, css)]
-
-
-def submit(browser, button) -> None:
-    """Click a button that posts a form, and wait for the next page."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(browser, 15).until(EC.staleness_of(page))
-
-
-def sign_in(browser, user, password: str = PASSWORD) -> None:
-    go(browser, "/sign-in")
-    find(browser, "#email").send_keys(user.email)
-    find(browser, "#password").send_keys(password)
-    submit(browser, find(browser, "#sign-in"))
 
 
 def expected_due(received: date) -> date:

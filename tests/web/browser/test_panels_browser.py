@@ -15,37 +15,19 @@ from datetime import date
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 
 from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.notify.senders import OutboxSender
 from sfoflow.services import notifications
+from tests.support.browser import go, sign_in, submit
 from tests.support.deadlines import clock, days
 from tests.support.panels import scenario
 
 pytestmark = pytest.mark.browser
 PASSWORD = "password-123"  # tests/conftest.py make_user
 D = date
-
-
-def go(browser, path: str) -> None:
-    browser.get(browser.base_url + path)
-
-
-def submit(browser, button) -> None:
-    page = browser.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(browser, 15).until(EC.staleness_of(page))
-
-
-def sign_in(browser, user) -> None:
-    browser.delete_all_cookies()
-    go(browser, "/sign-in")
-    browser.find_element(By.ID, "email").send_keys(user.email)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(browser, browser.find_element(By.ID, "sign-in"))
 
 
 def tick(browser, input_id: str) -> None:

@@ -6,31 +6,13 @@ from datetime import date
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.support.browser import go, sign_in, submit
 from tests.support.core import make_review
 from tests.support.deadlines import working_after, working_before
 
 pytestmark = pytest.mark.browser
 PASSWORD = "password-123"  # tests/conftest.py make_user
-
-
-def go(browser, path: str) -> None:
-    browser.get(browser.base_url + path)
-
-
-def submit(browser, button) -> None:
-    page = browser.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(browser, 15).until(EC.staleness_of(page))
-
-
-def sign_in(browser, user) -> None:
-    go(browser, "/sign-in")
-    browser.find_element(By.ID, "email").send_keys(user.email)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(browser, browser.find_element(By.ID, "sign-in"))
 
 
 def references(browser, table_id: str) -> list[str]:

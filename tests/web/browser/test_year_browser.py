@@ -7,46 +7,18 @@ import io
 
 import pypdf
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 
 from sfoflow.db import transaction
 from sfoflow.models.year import YearPublication
 from sfoflow.services import learning, lifecycle
+from tests.support.browser import click, find, go, sign_in, submit
 from tests.support.reviews import allocate, register
 from tests.support.year import build_year
 
 pytestmark = pytest.mark.browser
 PASSWORD = "password-123"
-
-
-def go(browser, path):
-    browser.get(browser.base_url + path)
-
-
-def find(browser, css):
-    return browser.find_element(By.CSS_SELECTOR, css)
-
-
-def click(browser, element):
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-
-
-def submit(browser, element):
-    page = browser.find_element(By.TAG_NAME, "html")
-    click(browser, element)
-    WebDriverWait(browser, 30).until(EC.staleness_of(page))
-
-
-def sign_in(browser, user):
-    browser.delete_all_cookies()
-    go(browser, "/sign-in")
-    find(browser, "#email").send_keys(user.email)
-    find(browser, "#password").send_keys(PASSWORD)
-    submit(browser, find(browser, "#sign-in"))
 
 
 def test_inspector_records_learning_manager_publishes_the_year(browser, session, make_user):

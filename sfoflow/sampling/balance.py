@@ -61,22 +61,11 @@ def _lines(counts: dict[str, list], order: Sequence[str]) -> list[Line]:
 
 def compute(rows: Iterable[DecisionRow], regions: Sequence[str] = (), offences: Sequence[str] = (),
             warn_min_intake: int = WARN_MIN_INTAKE) -> Balance:
-    """Tables by region and by offence (every listed code appears, even with no intake)."""
-    by_region: dict[str, list] = {}
-    by_offence: dict[str, list] = {}
-    total = [0, 0, Fraction(0), 0]
-    for row in rows:
-        for table, code in ((by_region, row.region), (by_offence, row.offence_category)):
-            cell = table.setdefault(code, [0, 0, Fraction(0), 0])
-            _add(cell, row)
-        _add(total, row)
-    offence_lines = _lines(by_offence, offences)
-    warnings = [
-        {"offence_category": line.code, "intake": line.intake,
-         "message": f"{line.intake} reviews in the draw and none selected"}
-        for line in offence_lines if line.intake >= warn_min_intake and line.selected == 0
-    ]
-    return Balance(_lines(by_region, regions), offence_lines, Line("total", *total), warnings)
+    """Tables by region and by offence (every listed code appears, even with no intake), from
+    one row per decision: each row is a group of one for ``compute_from_counts``."""
+    groups = (DecisionCount(r.region, r.offence_category, r.k, 1, int(bool(r.selected)), int(r.purposive))
+              for r in rows)
+    return compute_from_counts(groups, regions, offences, warn_min_intake)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +102,3 @@ def compute_from_counts(groups: Iterable[DecisionCount], regions: Sequence[str] 
         for line in offence_lines if line.intake >= warn_min_intake and line.selected == 0
     ]
     return Balance(_lines(by_region, regions), offence_lines, Line("total", *total), warnings)
-
-
-def _add(cell: list, row: DecisionRow) -> None:
-    if row.k is not None:
-        cell[0] += 1
-        cell[1] += bool(row.selected)
-        cell[2] += Fraction(1, row.k)
-    if row.purposive:
-        cell[3] += 1

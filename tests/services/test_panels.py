@@ -76,7 +76,7 @@ def test_the_central_team_or_the_allocated_inspector_records_agencies_and_it_is_
     assert refused.value.status == 403
     assert [a.agency for a in agencies.for_review(session, review.id)] == ["police", "housing"]
     trail = session.scalars(select(AuditEvent).where(AuditEvent.review_id == review.id,
-                                                     AuditEvent.action == "agencies")).all()
+                                                     AuditEvent.action == "agencies").order_by(AuditEvent.id)).all()
     assert [e.actor_id for e in trail] == [central.id, mine.id]
     assert trail[1].details == {"before": {"police": "Arrest"}, "after": {"police": "Arrest", "housing": "Hostel"}}
 

@@ -164,6 +164,12 @@ class AssessmentOut(Schema):
 class QaReportOut(Schema):
     review_id = fields.Integer()
     reference = fields.String()
+    region = fields.String(metadata={"description": "the region's name"})
+    received_on = fields.Date()
+    sent_on = fields.Date()
+    timeliness = fields.String(metadata={"description": "on time or late, in words"})
+    overall_rating_label = fields.String()
+    signed_off_by = fields.String(allow_none=True)
     overall_rating = fields.String()
     overall_score = fields.Integer()
     ratings = fields.Dict(keys=fields.String(), values=fields.String())

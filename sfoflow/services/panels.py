@@ -620,6 +620,8 @@ def action_view(a: PanelAction) -> dict:
 
 def year_figures(session: Session, year: int) -> dict:
     """Plain data for the calendar ``year`` (by the panel's date): see ``figures_between``."""
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed("year must be between 2000 and 2100", fields={"year": ["must be between 2000 and 2100"]})
     return dict(figures_between(session, date(year, 1, 1), date(year, 12, 31)), year=year)
 
 

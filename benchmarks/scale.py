@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,9 +33,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from sfoflow import db  # noqa: E402
+from tests.support.queries import counting  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/sfoflow_bench"
 OPEN = "('selected_for_hmip', 'allocated', 'in_qa', 'awaiting_sign_off')"
@@ -70,20 +70,6 @@ LISTS = [
     ("page /open-qa", "/open-qa", "page", None),
     ("page /sample/balance", "/sample/balance", "page", None),
 ]
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _app(url: str):

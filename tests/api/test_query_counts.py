@@ -3,30 +3,16 @@ and every list filter can use an index (EXPLAIN on PostgreSQL)."""
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import UniqueConstraint, event, text
+from sqlalchemy import UniqueConstraint, text
 
 from sfoflow.models import Review
 from sfoflow.schemas.reviews import ReviewFilter
 from sfoflow.services import reviews as svc
 from tests.support.core import auth, make_person, make_review
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.support.queries import counting
 
 
 @pytest.fixture

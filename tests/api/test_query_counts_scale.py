@@ -3,32 +3,18 @@
 review has its sample decision and audit events), then some reviews are allocated and sent."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from sfoflow.db import transaction
 from sfoflow.models import ParallelReview, Review
 from sfoflow.services import imports
 from sfoflow.working_days import london_today
 from tests.support.core import auth, make_person
+from tests.support.queries import counting
 
 REGIONS = ["london", "wales", "north_west", "south_west"]
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _grow(session, start: int, stop: int, inspectors) -> None:

@@ -167,7 +167,10 @@ def register_database(app: Flask, settings: Settings, dispatcher) -> None:
 
     @app.teardown_appcontext
     def _close_session(_exc):
-        session = g.pop("db_session", None)
+        # Closed, not forgotten: a streamed response (stream_with_context) runs after this teardown
+        # with the same context and session, which opens a new connection; the context's second
+        # teardown, when the stream ends, must find the session again to give that connection back.
+        session = g.get("db_session")
         if session is not None:
             session.close()  # rolls back whatever the request did not commit
 

@@ -42,8 +42,15 @@ class _Line:
         return text
 
 
-def lines(rows: Iterable[Sequence]) -> Iterable[str]:
-    """Each row as one line of CSV text, as it is produced (for a streamed download)."""
+def lines(rows: Iterable[Sequence], *, per_chunk: int = 200) -> Iterable[str]:
+    """The rows as CSV text, as they are produced (for a streamed download): ``per_chunk`` rows a
+    piece, so the server writes a few large pieces rather than one small write per row."""
     writer = csv.writer(_Line(), lineterminator="\r\n")
+    chunk: list[str] = []
     for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
+        chunk.append(writer.writerow([safe_cell(v) for v in row]))
+        if len(chunk) >= per_chunk:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Double, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Double, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -86,6 +86,9 @@ class SampleDecision(Base):
         # one arrival order per place in a region's year: a duplicate would mean a lost lock
         UniqueConstraint("region", "sampling_year", "arrival_order"),
         Index("ix_sample_decisions_sampling_year_region", "sampling_year", "region"),
+        # the balance lists a year's purposive additions: a few rows among tens of thousands
+        Index("ix_sample_decisions_purposive_year", "sampling_year",
+              postgresql_where=text("purposive"), sqlite_where=text("purposive")),
         CheckConstraint("arrival_order IS NOT NULL OR purposive", name="random_or_purposive"),
         CheckConstraint(
             "(arrival_order IS NULL) = (selected IS NULL) AND (arrival_order IS NULL) = (uniform IS NULL)",

@@ -64,9 +64,32 @@ class ProviderCode(Trimmed):
         return code
 
 
-region_field = lambda **kw: Trimmed(validate=one_of(lambda: list(reference.regions()), "region"), **kw)  # noqa: E731
-offence_field = lambda **kw: Trimmed(  # noqa: E731
-    validate=one_of(lambda: list(reference.offence_categories()), "offence category"), **kw)
+class ReferenceChoice(Trimmed):
+    """A code from a table of reference data (config/), written as its code or as its name, in any
+    case and spacing ("north_west", "North West", "north  west"), or as one of the entry's
+    ``aliases`` (a region's provider code, N07); read as the code. A refusal lists the names people
+    know, never the codes."""
+
+    def __init__(self, table, what: str, *, aliases: tuple[str, ...] = (), **kwargs):
+        super().__init__(**kwargs)
+        self.table, self.what, self.aliases = table, what, aliases
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        entries = self.table()
+        wanted = " ".join(text.lower().split())
+        for code, entry in entries.items():
+            written = (code, entry.get("name"), *(entry.get(a) for a in self.aliases))
+            if any(w and " ".join(str(w).lower().split()) == wanted for w in written):
+                return code
+        names = ", ".join(sorted(e["name"] for e in entries.values()))
+        if not wanted:
+            raise ValidationError(f"Enter the {self.what}: one of {names}.")
+        raise ValidationError(f"There is no {self.what} called \u201c{text}\u201d. Enter one of: {names}.")
+
+
+region_field = lambda **kw: ReferenceChoice(reference.regions, "region", aliases=("provider_code",), **kw)  # noqa: E731
+offence_field = lambda **kw: ReferenceChoice(reference.offence_categories, "offence category", **kw)  # noqa: E731
 provider_field = lambda **kw: ProviderCode(**kw)  # noqa: E731
 reason_field = lambda **kw: Trimmed(validate=[not_blank, validate.Length(max=4000)], **kw)  # noqa: E731
 

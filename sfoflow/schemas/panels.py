@@ -4,9 +4,9 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from .. import reference
-from .common import StrictSchema, Trimmed, not_blank, one_of, region_field
+from .common import ReferenceChoice, StrictSchema, Trimmed, not_blank, region_field
 
-agency_field = lambda **kw: Trimmed(validate=one_of(lambda: list(reference.agencies()), "agency"), **kw)  # noqa: E731
+agency_field = lambda **kw: ReferenceChoice(reference.agencies, "agency", **kw)  # noqa: E731
 
 
 def text(max_len: int = 4000, **kw):

@@ -9,10 +9,10 @@ from ..reports.dates import long_date
 from ..workflows.lifecycle import ACTIONS, STATES
 from .common import (
     PageSchema,
+    ReferenceChoice,
     StrictSchema,
     Trimmed,
     offence_field,
-    one_of,
     provider_field,
     reason_field,
     region_field,
@@ -23,10 +23,8 @@ REFERENCE_RE = r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$"
 
 
 class ParallelReviewIn(StrictSchema):
-    type = Trimmed(required=True, validate=one_of(lambda: list(reference.parallel_review_types()),
-                                                  "parallel review type"))
-    status = Trimmed(required=True, validate=one_of(lambda: list(reference.parallel_review_statuses()),
-                                                    "parallel review status"))
+    type = ReferenceChoice(reference.parallel_review_types, "kind of parallel review", required=True)
+    status = ReferenceChoice(reference.parallel_review_statuses, "parallel review status", required=True)
     notes = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 

@@ -2,7 +2,8 @@
 
 The official list lives in ``bank_holidays`` once refreshed; until then the copy in
 ``config/bank-holidays.json`` is used. A process keeps the calendar it built and rebuilds it
-only when the list's fingerprint in the settings table changes (one cheap query).
+only when the list's fingerprint in the settings table changes (read with the
+other settings, once per transaction: services/stored_settings.py).
 """
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import hashlib
 import json
 from datetime import date
 
-from sqlalchemy import JSON, Date, String, column, delete, select, table
+from sqlalchemy import Date, String, column, delete, select, table
 from sqlalchemy.orm import Session
 
 from .. import working_days
+from . import stored_settings
 
 FINGERPRINT_KEY = "bank_holidays_fingerprint"
 _cache: dict[str, working_days.WorkingCalendar] = {}
@@ -28,12 +30,11 @@ def fingerprint(official: dict[date, str]) -> str:
 # question such as `sfoflow due-date` then never imports the application's models (every table of
 # every feature, most of its start-up cost) nor configures their mappers. Only `refresh`, a rare
 # write, imports them.
-_SETTINGS = table("settings", column("key", String), column("value", JSON))
 _HOLIDAYS = table("bank_holidays", column("day", Date), column("title", String))
 
 
 def _stored_fingerprint(session: Session) -> str:
-    value = session.scalar(select(_SETTINGS.c.value).where(_SETTINGS.c.key == FINGERPRINT_KEY))
+    value = stored_settings.rows(session).get(FINGERPRINT_KEY)  # the settings, read once a transaction
     return value if value is not None else "config"
 
 
@@ -78,6 +79,7 @@ def refresh(session: Session, new_list: dict[date, str], actor=None, source: str
         session.add(Setting(key=FINGERPRINT_KEY, value=fp))
     else:
         row.value = fp
+    stored_settings.remember(session, FINGERPRINT_KEY, fp)
     session.flush()
     _cache.clear()
     new_cal = working_days.WorkingCalendar(new_list)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 
@@ -10,7 +9,6 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import reference
 from ..models import Review, User
 from ..schemas.reviews import review_create_schema
 from ..working_days import london_today
@@ -33,33 +31,13 @@ def _parallel(text: str) -> list[dict]:
     return items
 
 
-def _lookup(table: dict[str, dict], *extra: str) -> dict[str, str]:
-    """Every way a code may be written (the code, its name, ``extra`` fields), lower-cased -> code."""
-    out = {}
-    for code, entry in table.items():
-        for alias in (code, entry.get("name"), *(entry.get(e) for e in extra)):
-            if alias:
-                out[" ".join(str(alias).lower().split())] = code
-    return out
-
-
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-@functools.cache
-def _lookups() -> tuple[dict[str, str], dict[str, str]]:
-    return _lookup(reference.regions(), "provider_code"), _lookup(reference.offence_categories())
-
-
 def _as_typed(item: dict) -> None:
-    """Turn what people type into what the schema takes: a region by code, provider code (N07) or
-    name (North West, any case); an offence category by code or name (Homicide); a date as
-    2023-04-29 or 29/04/2023 (day first, as written in England). Anything else is left for the
-    schema to refuse with its usual message."""
-    for field, table in zip(("region", "offence_category"), _lookups(), strict=True):
-        value = item.get(field)
-        if value is not None:
-            item[field] = table.get(" ".join(value.lower().split()), value)
+    """Turn a date as written in England (29/04/2023, day first) into the schema's 2023-04-29.
+    Regions and offence categories by name or code are the schema's own (schemas/common.py
+    ``ReferenceChoice``), for the API and the pages as for a file."""
     found = _UK_DATE.match(item.get("received_on") or "")
     if found:
         day, month, year = found.groups()
@@ -109,7 +87,7 @@ def parse_csv(text: str, today=None, progress=None) -> tuple[list[dict], list[di
         # blank means no; anything else goes to the schema, which refuses what is not a yes or no
         item["is_high_profile"] = raw.get("is_high_profile") or False
         item["parallel_reviews"] = _parallel(raw.get("parallel_reviews", ""))
-        _as_typed(item)  # names people type (London, Homicide) and UK dates (29/04/2023) too
+        _as_typed(item)  # UK dates (29/04/2023) too; names (London, Homicide) are the schema's
         try:
             clean = schema.load(item)
         except ValidationError as exc:

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import reference
 from ..models import Extension, ParallelReview, Review, User
@@ -132,15 +132,19 @@ def page(session: Session, viewer: User, f: dict, *, per_page: int, today: date 
     column = SORTS.get(f.get("sort") or "due_on", Review.due_on)
     order = (column.desc(), Review.id.desc()) if f.get("direction") == "desc" else (column, Review.id)
     items = session.scalars(
-        query.options(selectinload(Review.parallel_reviews), selectinload(Review.inspector))
+        query.options(selectinload(Review.parallel_reviews), joinedload(Review.inspector))
         .order_by(*order)
         .limit(per_page).offset((f["page"] - 1) * per_page)
     ).all()
     return items, total
 
 
-def visible_count(session: Session, viewer: User) -> int:
-    """How many reviews this person may see at all (the list shows what its filters keep of them)."""
+def visible_count(session: Session, viewer: User, f: dict, total: int, today: date | None = None) -> int:
+    """How many reviews this person may see at all (the list shows what its filters keep of them).
+    When the filters keep everything, that is the list's own ``total``: no second count."""
+    today = today or london_today()
+    if str(filtered(viewer, f, today).whereclause) == str(visible(viewer).whereclause):
+        return total
     return session.scalar(select(func.count()).select_from(visible(viewer).subquery()))
 
 

@@ -314,6 +314,16 @@ def export(session: Session, year: int) -> list[dict]:
 
 # --- balance -------------------------------------------------------------------------------------
 
+def purposive_additions(year: int):
+    """A year's purposive additions with their references: a few rows among the year's tens of
+    thousands of decisions, found through their own partial index (models/sampling.py)."""
+    return (select(SampleDecision, Review.reference)
+            .join(Review, Review.id == SampleDecision.review_id)
+            .where(SampleDecision.sampling_year == year, SampleDecision.purposive)
+            .options(selectinload(SampleDecision.purposive_by))
+            .order_by(SampleDecision.purposive_at, SampleDecision.id))
+
+
 def balance(session: Session, year: int) -> dict:
     """Intake, selected, expected and difference by region and offence, with warnings; and the
     purposive additions listed on their own."""
@@ -332,13 +342,7 @@ def balance(session: Session, year: int) -> dict:
     def named(line, name_of):
         return {**line.as_dict(), "name": name_of(line.code)}
 
-    purposive = session.execute(
-        select(SampleDecision, Review.reference)
-        .join(Review, Review.id == SampleDecision.review_id)
-        .where(SampleDecision.sampling_year == year, SampleDecision.purposive)
-        .options(selectinload(SampleDecision.purposive_by))
-        .order_by(SampleDecision.purposive_at, SampleDecision.id)
-    ).all()
+    purposive = session.execute(purposive_additions(year)).all()
     ks = sorted({g.k for g in groups if g.k is not None})
     return {
         "sampling_year": year,

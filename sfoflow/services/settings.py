@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..config import load_defaults
@@ -22,29 +22,13 @@ from ..models import Setting, SettingChange
 from ..refusals import Refusal
 from ..workflows import lifecycle as lc
 from .errors import Forbidden, NotFound, ValidationFailed
+from .stored_settings import remember
+from .stored_settings import rows as _stored
 
 _DEFAULTS = load_defaults()
-_CACHE = "sfoflow.settings_cache"
-_LISTENING = "sfoflow.settings_cache_listening"
 
 
-# --- reading, once per transaction ------------------------------------------------------------
-
-def _drop_cache(session: Session, *_args) -> None:
-    session.info.pop(_CACHE, None)
-
-
-def _stored(session: Session) -> dict:
-    cache = session.info.get(_CACHE)
-    if cache is None:
-        if not session.info.get(_LISTENING):
-            for name in ("after_commit", "after_rollback", "after_soft_rollback"):
-                event.listen(session, name, _drop_cache)
-            session.info[_LISTENING] = True
-        cache = {s.key: s.value for s in session.scalars(select(Setting))}
-        session.info[_CACHE] = cache
-    return cache
-
+# --- reading, once per transaction (stored_settings) ------------------------------------------
 
 def get(session: Session, key: str):
     if key not in _DEFAULTS:
@@ -63,9 +47,7 @@ def set_value(session: Session, key: str, value, actor_id: int | None = None) ->
     else:
         row.value = value
         row.updated_by_id = actor_id
-    cache = session.info.get(_CACHE)
-    if cache is not None:
-        cache[key] = value
+    remember(session, key, value)
 
 
 def all_settings(session: Session) -> dict:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import and_, func, literal_column, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from .. import reference
 from ..models import ParallelReview, Review, User
@@ -23,9 +23,17 @@ from .views import deadline
 OPEN_QA = tuple(sorted(lc.HMIP_OPEN_STATES))
 
 
-def _row(review, calendar: WorkingCalendar, today: date) -> dict:
+def _row(review, calendar: WorkingCalendar, today: date, deadlines: dict | None = None) -> dict:
     """One work item. ``review`` is a Review, or a row with the same attributes whose
-    ``parallel_reviews`` is already a count and ``inspector`` an object with id and name, or None."""
+    ``parallel_reviews`` is already a count and ``inspector`` an object with id and name, or None.
+    ``deadlines``, when given, keeps each (state, due date)'s deadline: a long list of open QA
+    shares a few hundred due dates, and counting working days is the costly part of a row."""
+    if deadlines is None:
+        due = deadline(review, calendar, today)
+    else:
+        due = deadlines.get((review.state, review.due_on))
+        if due is None:
+            due = deadlines[(review.state, review.due_on)] = deadline(review, calendar, today)
     return {
         "id": review.id,
         "reference": review.reference,
@@ -42,7 +50,7 @@ def _row(review, calendar: WorkingCalendar, today: date) -> dict:
         "parallel_reviews": (review.parallel_reviews if isinstance(review.parallel_reviews, int)
                              else len(review.parallel_reviews)),
         "version": review.version,
-        **deadline(review, calendar, today),
+        **due,
     }
 
 
@@ -52,14 +60,17 @@ review_row = _row  # one review as the work lists show it (the landing pages use
 # --- the inspector's task list ------------------------------------------------------------------
 
 def task_list(session: Session, inspector: User, today: date | None = None) -> list[dict]:
-    """The inspector's open reviews, soonest due first, with what they can do now."""
+    """The inspector's open reviews, soonest due first, with what they can do now: read as plain
+    columns (parallel reviews counted in SQL), as the open QA list is."""
     today = today or london_today()
     calendar = get_calendar(session)
-    reviews = session.scalars(
-        visible(inspector).where(Review.state.in_(OPEN_QA))
-        .options(selectinload(Review.parallel_reviews), selectinload(Review.inspector))
-        .order_by(Review.due_on, Review.id)).all()
-    return [{**_row(r, calendar, today), "allowed_actions": allowed_actions(r, inspector)} for r in reviews]
+    where = [Review.state.in_(OPEN_QA)]
+    mine = visible(inspector).whereclause  # an inspector's own reviews; everyone's for other roles
+    if mine is not None:
+        where.append(mine)
+    rows = [_Row(r) for r in session.execute(_rows_query(where).order_by(Review.due_on, Review.id))]
+    deadlines: dict = {}
+    return [{**_row(r, calendar, today, deadlines), "allowed_actions": allowed_actions(r, inspector)} for r in rows]
 
 
 # --- open QA -------------------------------------------------------------------------------------
@@ -89,14 +100,14 @@ def _filtered(f: dict, today: date, calendar: WorkingCalendar):
 class _Row:
     """A list row read as plain columns (no ORM objects, no collections loaded to be counted)."""
 
-    __slots__ = ("id", "reference", "region", "offence_category", "state", "inspector", "received_on", "due_on",
-                 "original_due_on", "is_high_profile", "parallel_reviews", "version")
+    __slots__ = ("id", "reference", "region", "offence_category", "state", "inspector", "inspector_id",
+                 "received_on", "due_on", "original_due_on", "is_high_profile", "parallel_reviews", "version")
 
     def __init__(self, row):
-        for name in self.__slots__:
-            if name != "inspector":
-                setattr(self, name, getattr(row, name))
-        self.inspector = _Inspector(row.inspector_id, row.inspector_name) if row.inspector_id else None
+        (self.id, self.reference, self.region, self.offence_category, self.state, self.received_on, self.due_on,
+         self.original_due_on, self.is_high_profile, self.version, self.inspector_id, inspector_name,
+         self.parallel_reviews) = row  # in _rows_query's order
+        self.inspector = _Inspector(self.inspector_id, inspector_name) if self.inspector_id else None
 
 
 class _Inspector:
@@ -163,18 +174,13 @@ def open_qa_all(session: Session, f: dict, today: date | None = None, batch: int
     where = _conditions(f, today, calendar)
     result = session.execute(_rows_query(where).order_by(Review.due_on, Review.id)
                              .execution_options(stream_results=True, yield_per=batch))
+    deadlines: dict = {}
     for r in result:
-        yield _row(_Row(r), calendar, today)
+        yield _row(_Row(r), calendar, today, deadlines)
 
 
 CSV_COLUMNS = ("reference", "region", "inspector", "state", "received_on", "due_on", "original_due_on",
                "working_days_remaining", "days_overdue", "high_profile")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a cell starting with = + - @ would be run as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def open_qa_csv_name(result: dict) -> str:
@@ -184,13 +190,12 @@ def open_qa_csv_name(result: dict) -> str:
 def open_qa_csv_rows(result):
     """The CSV rows, the header first: of a result's ``items``, or of any iterable of items
     (``open_qa_all``, streamed)."""
-    yield CSV_COLUMNS
+    yield CSV_COLUMNS  # csv_safe writes every cell, so a formula typed into a field is never run
     for item in (result["items"] if isinstance(result, dict) else result):
-        yield tuple(_cell(v) for v in (
-            item["reference"], item["region"]["name"], item["inspector"]["name"] if item["inspector"] else "",
-            item["state_label"], item["received_on"].isoformat(), item["due_on"].isoformat(),
-            item["original_due_on"].isoformat(), item["working_days_remaining"], item["days_overdue"],
-            "yes" if item["is_high_profile"] else "no"))
+        yield (item["reference"], item["region"]["name"], item["inspector"]["name"] if item["inspector"] else "",
+               item["state_label"], item["received_on"].isoformat(), item["due_on"].isoformat(),
+               item["original_due_on"].isoformat(), item["working_days_remaining"], item["days_overdue"],
+               "yes" if item["is_high_profile"] else "no")
 
 
 # --- workload ---------------------------------------------------------------------------------------
@@ -203,13 +208,16 @@ def workload(session: Session, today: date | None = None) -> list[dict]:
     people = session.scalars(select(User).where(User.role == lc.INSPECTOR, User.is_active)
                              .order_by(User.name, User.id)).all()
     held = defaultdict(lambda: defaultdict(int))
-    for inspector_id, state, due_on, n in session.execute(
-            select(Review.inspector_id, Review.state, Review.due_on, func.count())
+    # Counted in SQL, one row per inspector and state, however many QAs they hold.
+    for inspector_id, state, n, overdue, due_soon in session.execute(
+            select(Review.inspector_id, Review.state, func.count(),
+                   func.count().filter(Review.due_on < today),
+                   func.count().filter(Review.due_on.between(today, soon)))
             .where(Review.state.in_(HELD_STATES), Review.inspector_id.is_not(None))
-            .group_by(Review.inspector_id, Review.state, Review.due_on)):
+            .group_by(Review.inspector_id, Review.state)):
         held[inspector_id][state] += n
-        held[inspector_id]["overdue"] += n if due_on < today else 0
-        held[inspector_id]["due_soon"] += n if today <= due_on <= soon else 0
+        held[inspector_id]["overdue"] += overdue
+        held[inspector_id]["due_soon"] += due_soon
     away = set(session.scalars(select(Absence.inspector_id).where(Absence.from_date <= today,
                                                                   Absence.to_date >= today)))
     out = []

@@ -73,7 +73,7 @@ def review_list():
         total=total, overdue=overdue, page=f["page"], pages=pages, per_page=per_page, filters=chosen,
         errors=errors, pagination=_pagination(f["page"], pages, {k: v for k, v in chosen.items() if k != "page"}),
         inspectors=_inspectors(session) if current_user.role != lc.INSPECTOR else [],
-        everything=reviews.visible_count(session, current_user), sort=f.get("sort") or "due_on",
+        everything=reviews.visible_count(session, current_user, f, total, today), sort=f.get("sort") or "due_on",
         direction=f.get("direction") or "asc",
         sort_href=lambda key, direction: url_for("pages.review_list") + "?" + urlencode(
             {**sorting, "sort": key, "direction": direction}),

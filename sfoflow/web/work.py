@@ -1,5 +1,5 @@
-"""Work pages: an inspector's tasks, the managers' open QA (counts, filters, CSV, workload,
-timeliness), the central team's allocation page, and the admins' notifications and outbox."""
+"""Work pages: an inspector's tasks, the managers' open QA (counts, filters, CSV) with its
+workload and timeliness pages, the central team's allocation page, and the admins' notifications and outbox."""
 from __future__ import annotations
 
 import math
@@ -77,6 +77,12 @@ def _inspector_choices(session) -> list[tuple[int, str]]:
         select(User).where(User.role == lc.INSPECTOR, User.is_active).order_by(User.name, User.id))]
 
 
+# Open QA, workload and timeliness are three pages under one sub-navigation: the list is the page
+# people open all day, and it no longer recomputes every inspector's load and twelve months of
+# timeliness each time it is paged or filtered.
+WATCH_PAGES = (("work.open_qa", "Open QA"), ("work.workload", "Workload"), ("work.timeliness", "Timeliness"))
+
+
 @bp.get("/open-qa")
 @roles_required(*WATCHERS)
 def open_qa():
@@ -86,14 +92,28 @@ def open_qa():
     f["page"] = int(page_no) if page_no.isdigit() and int(page_no) >= 1 else 1
     today = london_today()
     result = work.open_qa(session, f, today)
-    first = date(today.year - 1, today.month, 1)
     return render_template(
         "work/open_qa.html", title="Open QA", result=result, filters=chosen, errors=errors,
-        inspectors=_inspector_choices(session), workload=work.workload(session, today),
-        timeliness=work.timeliness(session, first, today, today),
+        inspectors=_inspector_choices(session), sub_pages=WATCH_PAGES,
         pagination=pagination(url_for("work.open_qa"), result["page"], result["pages"], chosen),
-        csv_href=url_for("work.open_qa_csv") + ("?" + urlencode(chosen) if chosen else ""), month_name=month_name,
+        csv_href=url_for("work.open_qa_csv") + ("?" + urlencode(chosen) if chosen else ""),
     ), 400 if errors else 200
+
+
+@bp.get("/workload")
+@roles_required(*WATCHERS)
+def workload():
+    return render_template("work/workload.html", title="Workload", sub_pages=WATCH_PAGES,
+                           workload=work.workload(db_session(), london_today()))
+
+
+@bp.get("/timeliness")
+@roles_required(*WATCHERS)
+def timeliness():
+    today = london_today()
+    first = date(today.year - 1, today.month, 1)
+    return render_template("work/timeliness.html", title="Timeliness", sub_pages=WATCH_PAGES,
+                           timeliness=work.timeliness(db_session(), first, today, today), month_name=month_name)
 
 
 def month_name(month: str) -> str:

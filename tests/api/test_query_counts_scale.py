@@ -39,7 +39,7 @@ def _grow(session, start: int, stop: int, inspectors) -> None:
 API = ["/api/v1/reviews", "/api/v1/open-qa", "/api/v1/open-qa?region=wales", "/api/v1/open-qa?format=csv",
        "/api/v1/workload",
        "/api/v1/timeliness", "/api/v1/sample/balance", "/api/v1/notifications", "/api/v1/outbox"]
-PAGES = ["/reviews", "/open-qa", "/open-qa.csv", "/sample/balance"]
+PAGES = ["/reviews", "/open-qa", "/open-qa.csv", "/workload", "/timeliness", "/sample/balance"]
 
 
 def test_list_endpoints_and_pages_run_the_same_queries_at_20_and_200_reviews(client, session, database, signed_in):

@@ -30,10 +30,11 @@ BAD = [
     ("reference bad characters", review_payload(reference="SFO 2023 #1"), 422, "reference",
      "letters, digits and / _ . - only"),
     ("reference not a string", review_payload(reference=12), 422, "reference", "Enter text"),
-    ("region unknown", review_payload(region="atlantis"), 422, "region", "unknown region 'atlantis'"),
+    ("region unknown", review_payload(region="atlantis"), 422, "region",
+     "There is no region called \u201catlantis\u201d"),
     ("region missing", _without("region"), 422, "region", "Enter a value"),
     ("offence category unknown", review_payload(offence_category="burglary"), 422, "offence_category",
-     "unknown offence category 'burglary'"),
+     "There is no offence category called \u201cburglary\u201d"),
     ("offence category missing", _without("offence_category"), 422, "offence_category", "Enter a value"),
     ("received_on missing", _without("received_on"), 422, "received_on", "Enter a value"),
     ("received_on not a date", review_payload(received_on="27/04/2023"), 422, "received_on", "Enter a real date"),
@@ -45,10 +46,10 @@ BAD = [
     ("is_high_profile not boolean", review_payload(is_high_profile="maybe"), 422, "is_high_profile",
      "Enter yes or no"),
     ("parallel review type unknown", review_payload(parallel_reviews=[{"type": "inquest", "status": "planned"}]),
-     422, "parallel_reviews.0.type", "unknown parallel review type 'inquest'"),
+     422, "parallel_reviews.0.type", "There is no kind of parallel review called \u201cinquest\u201d"),
     ("parallel review status unknown",
      review_payload(parallel_reviews=[{"type": "other", "status": "planned"}, {"type": "other", "status": "late"}]),
-     422, "parallel_reviews.1.status", "unknown parallel review status 'late'"),
+     422, "parallel_reviews.1.status", "There is no parallel review status called \u201clate\u201d"),
     ("parallel review not an object", review_payload(parallel_reviews=["dhr"]), 422, "parallel_reviews.0._schema",
      "Enter the details as a set of named values"),
     ("parallel reviews not a list", review_payload(parallel_reviews="domestic_homicide_review"), 422,
@@ -113,6 +114,19 @@ def test_duplicate_reference_is_refused_and_the_first_stands(client, session):
     assert resp.status_code == 409
     assert resp.json["error"]["fields"] == {"reference": ["SFO/2023/0001 is already registered"]}
     assert _nothing_written(session) == before
+
+
+def test_regions_and_categories_are_taken_by_the_names_people_type(client, session):
+    """The API, the pages and a file all read "North West", "north  west" and a region's provider
+    code (N07 is London) as the region, and "Homicide" as the category (config/regions.json)."""
+    _user, token = make_person(session, "central_team")
+    cases = [("North West", "Homicide", "north_west", "homicide"),
+             ("north  west", "HOMICIDE", "north_west", "homicide"), ("N07", "homicide", "london", "homicide")]
+    for n, (region, offence, region_code, offence_code) in enumerate(cases):
+        resp = client.post(URL, json=review_payload(reference=f"NAMES/{n}", region=region, offence_category=offence,
+                                                    provider=None), headers=auth(token))
+        assert resp.status_code == 201, resp.json
+        assert (resp.json["region"]["code"], resp.json["offence_category"]["code"]) == (region_code, offence_code)
 
 
 @pytest.mark.parametrize("received,due", [

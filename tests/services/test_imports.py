@@ -71,12 +71,12 @@ BAD = [
      + "A1,atlantis,homicide,2023-04-27,,,a@example.org,\n"
      + "A2,london,burglary,31/02/2023,,maybe,not-an-email,dhr:ongoing\n"  # no 31 February
      + "A 3,london,homicide,2099-01-01,,,a@example.org,\n",
-     [(2, "region", "unknown region 'atlantis'"),
+     [(2, "region", "There is no region called \u201catlantis\u201d. Enter one of: East Midlands,"),
       (3, "is_high_profile", "Enter yes or no"),
       (3, "local_team_email", "Enter an email address in the correct format"),
-      (3, "offence_category", "unknown offence category 'burglary'"),
-      (3, "parallel_reviews.0.status", "unknown parallel review status 'ongoing'"),
-      (3, "parallel_reviews.0.type", "unknown parallel review type 'dhr'"),
+      (3, "offence_category", "There is no offence category called \u201cburglary\u201d"),
+      (3, "parallel_reviews.0.status", "There is no parallel review status called \u201congoing\u201d"),
+      (3, "parallel_reviews.0.type", "There is no kind of parallel review called \u201cdhr\u201d"),
       (3, "received_on", "Enter a real date"),
       (4, "received_on", "must not be in the future"), (4, "reference", "letters, digits")]),
     ("required value blank", HEADER + ",london,homicide,,,,a@example.org,\n",

@@ -171,15 +171,22 @@ def test_the_open_qa_page_for_a_manager(signed_in, world):
     assert "SFO/A/SOON" not in download.get_data(as_text=True)
     wrong = client.get("/open-qa?due_within=soon")
     assert wrong.status_code == 400 and "Due within (working days)" in text(wrong)
-    # workload: Ann holds 3 of 5, one overdue; Bob 1 of 3
-    assert "3 of 5" in text(page) and "1 of 3" in text(page)
+    # workload and timeliness have their own pages, reached from the sub-navigation
+    assert 'href="/workload"' in html and 'href="/timeliness"' in html and "3 of 5" not in text(page)
+    workload = client.get("/workload")
+    assert workload.status_code == 200
+    assert "3 of 5" in text(workload) and "1 of 3" in text(workload)  # Ann holds 3 of 5, Bob 1 of 3
+    assert 'href="/workload" aria-current="page"' in workload.get_data(as_text=True)
+    timeliness = client.get("/timeliness")
+    assert timeliness.status_code == 200 and "On time overall" in text(timeliness)
 
 
 def test_an_inspector_cannot_see_open_qa(signed_in, client, world):
     _ann, token = world["ann"]
     assert client.get("/api/v1/open-qa", headers=auth(token)).status_code == 403
     inspector_client, _ = signed_in("inspector")
-    assert inspector_client.get("/open-qa").status_code == 403
+    for page in ("/open-qa", "/workload", "/timeliness"):
+        assert inspector_client.get(page).status_code == 403
 
 
 # --- workload --------------------------------------------------------------------------------------------------

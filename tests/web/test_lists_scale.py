@@ -41,6 +41,10 @@ def test_sort_search_counts_and_the_last_page(signed_in, session):
     assert set(refs(client.get("/reviews?q=n03"))) == {"LIST/1", "LIST/3", "LIST/5"}  # a provider
     words = text(client.get("/reviews?q=wales"))
     assert "of 3 reviews matching your filters (of 7 in all)" in words
+    # filters that each narrow, together: London's four (n = 0, 2, 4, 6), all sent, so none overdue
+    assert "of 4 reviews matching your filters (of 7 in all)" in text(client.get(
+        "/reviews?overdue=false&q=n07&region=london"))
+    assert "of 7 reviews." in text(client.get("/reviews")) and "in all" not in text(client.get("/reviews"))
 
     far = client.get("/reviews?page=99")
     assert far.status_code == 200

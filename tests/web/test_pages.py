@@ -228,7 +228,7 @@ def test_bad_filter_is_named_and_ignored(signed_in, session):
     register(session, central, reference="LON-1")
     resp = client.get("/reviews?region=atlantis")
     assert resp.status_code == 400
-    assert "Region: unknown region 'atlantis'" in text(resp)
+    assert "There is no region called \u201catlantis\u201d. Enter one of: East Midlands" in text(resp)
     assert 'data-reference="LON-1"' in resp.get_data(as_text=True)
 
 

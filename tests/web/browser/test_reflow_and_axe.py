@@ -21,7 +21,7 @@ PASSWORD = "password-123"  # tests/conftest.py make_user
 
 PAGES = {  # role -> the pages to check (the first is where the role lands)
     "inspector": ["/my-tasks", "/reviews", "/notifications", "QA_FORM"],
-    "manager": ["/dashboard", "/reviews", "/open-qa", "/allocate"],
+    "manager": ["/dashboard", "/reviews", "/open-qa", "/workload", "/timeliness", "/allocate"],
     "central_team": ["/intake", "/reviews", "/allocate"],
     "admin": ["/admin/", "/admin/users"],
 }

@@ -10,6 +10,7 @@ from fpdf.enums import XPos, YPos
 from .dates import long_date
 from .html import _env
 from .pdf import BOLD, FONT, INK, SECONDARY, _ReportPDF, latin1
+from .tagged import ORGANISATION
 
 
 def render_html(content: dict) -> str:
@@ -17,7 +18,7 @@ def render_html(content: dict) -> str:
 
 
 class _PanelPDF(_ReportPDF):
-    def footer(self) -> None:
+    def page_footer(self) -> None:
         self.set_y(-12)
         self.set_font(FONT, size=8)
         self.set_text_color(*SECONDARY)
@@ -27,10 +28,7 @@ class _PanelPDF(_ReportPDF):
 def render_pdf(content: dict) -> bytes:
     pdf = _PanelPDF(long_date(content["held_on"]))
     title = f"Multi-agency learning panel: {long_date(content['held_on'])}"
-    pdf.set_title(latin1(title))
-    pdf.set_author("HM Inspectorate of Probation")
-    pdf.set_lang("en-GB")
-    pdf.set_creator("sfoflow")
+    pdf.describe(latin1(title))
     pdf.alias_nb_pages()
     pdf.add_page()
     width = pdf.epw
@@ -39,19 +37,25 @@ def render_pdf(content: dict) -> bytes:
         pdf.ln(space)
         pdf.set_font(FONT, "B", size)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(width, size * 0.5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        with pdf.tagged("H1" if size >= 18 else "H2" if size >= 14 else "H3"):
+            pdf.multi_cell(width, size * 0.5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
 
     def paragraph(text: str) -> None:
         pdf.set_font(FONT, "", 10.5)
         pdf.set_text_color(*INK)
         for para in [p for p in (text or "").split("\n") if p.strip()]:
-            pdf.multi_cell(width, 5.25, latin1(para.strip()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            with pdf.tagged("P"):
+                pdf.multi_cell(width, 5.25, latin1(para.strip()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(1.5)
 
+    pdf.set_font(FONT, "", 10)
+    pdf.set_text_color(*SECONDARY)
+    with pdf.tagged("P"):
+        pdf.multi_cell(width, 5, ORGANISATION, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     heading(title, 18, space=1)
     pdf.set_font(FONT, "", 10.5)
-    with pdf.table(col_widths=(30, 70), text_align="LEFT", first_row_as_headings=False,
+    with pdf.table(col_widths=(30, 70), text_align="LEFT", first_row_as_headings=False, row_headers=True,
                    borders_layout="HORIZONTAL_LINES", line_height=6.5) as table:
         for key, value in (("Date", long_date(content["held_on"])), ("Chair", content["chair"]),
                            ("Venue or link", content["venue"])):
@@ -87,7 +91,9 @@ def render_pdf(content: dict) -> bytes:
     heading("Actions", 14, space=4)
     if not content["actions"]:
         paragraph("No actions were agreed.")
-    for a in content["actions"]:
-        paragraph(f"- {a['description']} (owner: {a['owner']}; due {long_date(a['due_on'])}; {a['status']}"
-                  + (f": {a['outcome']}" if a.get("outcome") else "") + ")")
+    with pdf.structure("L"):
+        for a in content["actions"]:
+            with pdf.structure("LI"), pdf.structure("LBody"):
+                paragraph(f"- {a['description']} (owner: {a['owner']}; due {long_date(a['due_on'])}; "
+                          f"{a['status']}" + (f": {a['outcome']}" if a.get("outcome") else "") + ")")
     return bytes(pdf.output())

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from .dates import long_date
+from .tagged import ORGANISATION, TaggedPDF
 
 _PLAIN = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -46,14 +46,14 @@ def latin1(text: object) -> str:
     return "".join(out)
 
 
-class _ReportPDF(FPDF):
+class _ReportPDF(TaggedPDF):
     def __init__(self, reference: str):
         super().__init__(format="A4")
         self.reference = reference
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(True, margin=18)
 
-    def footer(self) -> None:
+    def page_footer(self) -> None:
         self.set_y(-12)
         self.set_font(FONT, size=8)
         self.set_text_color(*SECONDARY)
@@ -61,43 +61,40 @@ class _ReportPDF(FPDF):
                   align="C")
 
 
-ORGANISATION = "HM Inspectorate of Probation"
-
 def render(content: dict) -> bytes:
     """The PDF bytes for a report ``content`` dict (see services.qa_reports.build_content)."""
     pdf = _ReportPDF(content["reference"])
     title = f"{content.get('report_title', 'QA report')}: SFO review {content['reference']}"
-    pdf.set_title(latin1(title))
-    pdf.set_author(latin1(content.get("author", ORGANISATION)))
-    pdf.set_subject(latin1(content["framework"]["title"]))
-    pdf.set_lang("en-GB")
-    pdf.set_creator("sfoflow")
-    # the title (not the file name) in the reader's window; headings as bookmarks (the outline)
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+    pdf.describe(latin1(title), subject=latin1(content["framework"]["title"]),
+                 author=latin1(content.get("author", ORGANISATION)))
     pdf.alias_nb_pages()
     pdf.add_page()
     width = pdf.epw
 
     def heading(text: str, size: float, space: float = 3) -> None:
+        level = 0 if size >= 18 else 1 if size >= 14 else 2
         pdf.ln(space)
-        pdf.start_section(latin1(text), level=0 if size >= 18 else 1 if size >= 14 else 2)
+        pdf.start_section(latin1(text), level=level)  # the outline (bookmarks)
         pdf.set_font(FONT, "B", size)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(width, size * 0.5, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        with pdf.tagged(f"H{level + 1}"):
+            pdf.multi_cell(width, size * 0.5, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
 
     def paragraph(text: str, size: float = 10.5) -> None:
         pdf.set_font(FONT, "", size)
         pdf.set_text_color(*INK)
         for para in [p for p in (text or "").split("\n") if p.strip()]:
-            pdf.multi_cell(width, size * 0.5, latin1(para.strip()), align="L", new_x=XPos.LMARGIN,
-                           new_y=YPos.NEXT)
+            with pdf.tagged("P"):
+                pdf.multi_cell(width, size * 0.5, latin1(para.strip()), align="L", new_x=XPos.LMARGIN,
+                               new_y=YPos.NEXT)
             pdf.ln(1.5)
 
     pdf.set_font(FONT, "", 10)
     pdf.set_text_color(*SECONDARY)
-    pdf.multi_cell(width, 5, latin1(f"{ORGANISATION}: {content['framework']['title']}"), new_x=XPos.LMARGIN,
-                   new_y=YPos.NEXT)
+    with pdf.tagged("P"):
+        pdf.multi_cell(width, 5, latin1(f"{ORGANISATION}: {content['framework']['title']}"), new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
     heading(title, 18, space=1)
 
     facts = [
@@ -115,7 +112,7 @@ def render(content: dict) -> bytes:
     pdf.set_draw_color(177, 180, 182)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "", 10.5)
-    with pdf.table(col_widths=(35, 65), text_align="LEFT", first_row_as_headings=False,
+    with pdf.table(col_widths=(35, 65), text_align="LEFT", first_row_as_headings=False, row_headers=True,
                    borders_layout="HORIZONTAL_LINES", line_height=6.5) as table:
         for key, value in facts:
             row = table.row()
@@ -124,7 +121,7 @@ def render(content: dict) -> bytes:
 
     heading("Ratings", 14, space=5)
     pdf.set_font(FONT, "", 10.5)
-    with pdf.table(col_widths=(60, 28, 12), text_align=("LEFT", "LEFT", "RIGHT"),
+    with pdf.table(col_widths=(60, 28, 12), text_align=("LEFT", "LEFT", "RIGHT"), row_headers=True,
                    borders_layout="HORIZONTAL_LINES", line_height=6.5, headings_style=BOLD) as table:
         head = table.row()
         for text in ("Standard", "Rating", "Score"):
@@ -141,9 +138,10 @@ def render(content: dict) -> bytes:
     pdf.ln(2)
     pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(*SECONDARY)
-    pdf.multi_cell(width, 4.2, "The overall rating is the sum of the four standard scores (Outstanding 3, Good 2, "
-                   "Requires improvement 1, Inadequate 0): 0 to 2 Inadequate, 3 to 6 Requires improvement, "
-                   "7 to 10 Good, 11 to 12 Outstanding.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    with pdf.tagged("P"):
+        pdf.multi_cell(width, 4.2, "The overall rating is the sum of the four standard scores (Outstanding 3, "
+                       "Good 2, Requires improvement 1, Inadequate 0): 0 to 2 Inadequate, 3 to 6 Requires "
+                       "improvement, 7 to 10 Good, 11 to 12 Outstanding.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     heading("Feedback", 14, space=5)
     for s in content["standards"]:

@@ -6,10 +6,13 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from fpdf.enums import XPos, YPos
+
 from ... import csv_safe
 from ..dates import long_date
 from ..html import _env
 from ..pdf import FONT, latin1
+from ..tagged import ORGANISATION, TaggedPDF
 from . import charts as charting
 from .suppression import FOOTNOTE, MARK, THRESHOLD
 
@@ -25,57 +28,83 @@ def html(summary: Mapping, charts: Mapping[str, str] | None = None) -> str:
     return _env.get_template("year_summary.html").render(s=summary, charts=charts)
 
 
-def pdf(summary: Mapping) -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
+class _YearPDF(TaggedPDF):
+    def __init__(self, title: str):
+        super().__init__(format="A4")
+        self.title = title
+        self.set_margins(16, 16, 16)
+        self.set_auto_page_break(True, margin=16)
 
-    doc = FPDF(format="A4")
-    doc.set_margins(16, 16, 16)
-    doc.set_auto_page_break(True, margin=16)
-    doc.set_title(latin1(summary["title"]))
-    doc.set_author("HM Inspectorate of Probation")
+    def page_footer(self) -> None:
+        self.set_y(-11)
+        self.set_font(FONT, size=8)
+        self.cell(0, 5, f"{self.title} - page {self.page_no()} of {{nb}}", align="C")
+
+
+def pdf(summary: Mapping) -> bytes:
+    title = latin1(summary["title"])
+    doc = _YearPDF(title)
+    doc.describe(title)
+    doc.alias_nb_pages()
     doc.add_page()
+
+    def lines(text: str, height: float, tag: str = "P") -> None:
+        with doc.tagged(tag):
+            doc.multi_cell(0, height, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    doc.set_font(FONT, size=10)
+    lines(ORGANISATION, 5)
     doc.set_font(FONT, style="B", size=18)
-    doc.multi_cell(0, 9, latin1(summary["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    lines(summary["title"], 9, "H1")
     doc.set_font(FONT, size=11)
     line = summary["period_label"]
     if summary.get("number"):
         line += f" - version {summary['number']}, published {long_date(summary['published_on'])}"
-    doc.multi_cell(0, 6, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    for sec in summary["sections"]:
+    lines(line, 6)
+
+    def section(sec: Mapping) -> None:
         doc.ln(4)
         doc.set_font(FONT, style="B", size=14)
-        doc.multi_cell(0, 8, latin1(sec["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        lines(sec["title"], 8, "H2")
         doc.set_font(FONT, size=10)
         for para in (sec.get("narrative") or "").split("\n"):
             if para.strip():
-                doc.multi_cell(0, 5, latin1(para.strip()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                lines(para.strip(), 5)
                 doc.ln(1)
-        for fig in sec["figures"]:
-            doc.multi_cell(0, 5, latin1(f"{fig['label']}: {fig['value']}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        with doc.structure("L"):  # the headline figures: one item each
+            for fig in sec["figures"]:
+                with doc.structure("LI"):
+                    lines(f"{fig['label']}: {fig['value']}", 5, "LBody")
         for chart in sec["charts"]:
             png = charting.render(chart, "png")
-            doc.image(io.BytesIO(png), w=doc.epw * 0.85)
+            with doc.tagged("Figure", alt=latin1(f"Chart: {chart['title']}. The figures are in the table "
+                                                 "that follows.")):
+                doc.image(io.BytesIO(png), w=doc.epw * 0.85)
             doc.set_font(FONT, style="I", size=8)
-            doc.multi_cell(0, 4, latin1(f"{chart['title']}: the figures are in the table that follows."),
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            lines(f"{chart['title']}: the figures are in the table that follows.", 4)
         for t in sec["tables"]:
             doc.ln(2)
-            doc.set_font(FONT, style="B", size=9)
-            doc.multi_cell(0, 5, latin1(t["caption"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            doc.set_font(FONT, size=7 if len(t["head"]) > 6 else 8)
-            widths = None
-            if len(t["head"]) > 1:
-                first = min(60, doc.epw * 0.35)
-                rest = (doc.epw - first) / (len(t["head"]) - 1)
-                widths = (first, *([rest] * (len(t["head"]) - 1)))
-            with doc.table(col_widths=widths, text_align="LEFT", line_height=4.2) as table:
-                table.row([latin1(h) for h in t["head"]])
-                for row in t["rows"]:
-                    table.row([latin1(c) for c in row])
+            with doc.structure("Table"):  # the caption and the table as one element
+                doc.set_font(FONT, style="B", size=9)
+                lines(t["caption"], 5, "Caption")
+                doc.set_font(FONT, size=7 if len(t["head"]) > 6 else 8)
+                widths = None
+                if len(t["head"]) > 1:
+                    first = min(60, doc.epw * 0.35)
+                    rest = (doc.epw - first) / (len(t["head"]) - 1)
+                    widths = (first, *([rest] * (len(t["head"]) - 1)))
+                # as on the page: each row's first cell names the row
+                with doc.table(col_widths=widths, text_align="LEFT", line_height=4.2, row_headers=True) as table:
+                    table.row([latin1(h) for h in t["head"]])
+                    for row in t["rows"]:
+                        table.row([latin1(c) for c in row])
         doc.set_font(FONT, size=8)
         for note in sec["notes"]:
-            doc.multi_cell(0, 4, latin1(note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            lines(note, 4)
+
+    for sec in summary["sections"]:
+        with doc.structure("Sect"):  # as the page's <section>
+            section(sec)
     return bytes(doc.output())
 
 

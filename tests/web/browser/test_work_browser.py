@@ -82,3 +82,37 @@ def test_the_central_team_allocates_with_the_suggestion(browser, open_work, make
     assert "Allocated 1 review: WAITING/1 to Ivy Inspector" in browser.find_element(By.ID, "flash-success").text
     session.expire_all()
     assert session.get(Review, waiting.id).inspector_id == open_work["me"].id
+
+
+def test_the_allocation_page_counts_the_picks_made_on_it_as_they_are_made(browser, session, make_user):
+    """Ivy has capacity 6 and holds 5, Otto holds none: ticking three reviews and choosing Ivy for
+    each leaves her lists showing fewer spare places, and the summary (read out as it changes)
+    says she would go two over and be asked for a reason."""
+    from selenium.webdriver.support.ui import Select
+
+    from sfoflow.working_days import london_today
+
+    today = london_today()
+    ivy, _ = make_user("inspector", name="Ivy Inspector", capacity=6)
+    make_user("inspector", name="Otto Other", capacity=6)
+    for n in range(5):
+        make_review(session, state="in_qa", inspector=ivy, due_on=working_after(today, 10), reference=f"IVY/{n}")
+    waiting = [make_review(session, state="selected_for_hmip", due_on=working_after(today, 12 + n),
+                           reference=f"WAIT/{n}") for n in range(3)]
+    central, _ = make_user("central_team")
+    sign_in(browser, central)
+    go(browser, "/allocate")
+    summary = browser.find_element(By.ID, "allocation-summary")
+    assert not summary.is_displayed()  # nothing ticked yet
+    for review in waiting:
+        browser.find_element(By.CSS_SELECTOR, f"label[for='allocate-{review.id}']").click()
+        Select(browser.find_element(By.ID, f"inspector-{review.id}")).select_by_value(str(ivy.id))
+    assert summary.is_displayed()
+    assert ("Ivy Inspector: 3 reviews ticked, 1 spare (2 over capacity: you will be asked for a reason)"
+            in summary.text)
+    assert summary.get_attribute("aria-live") == "polite"
+    # each list counts the other two rows' picks: 1 spare, less the two Ivy holds elsewhere on the page
+    labels = [o.text for o in Select(browser.find_element(By.ID, f"inspector-{waiting[0].id}")).options]
+    assert "Ivy Inspector (1 over capacity)" in labels and "Otto Other (6 spare)" in labels
+    Select(browser.find_element(By.ID, f"inspector-{waiting[2].id}")).select_by_value("")
+    assert "Ivy Inspector: 2 reviews ticked, 1 spare (1 over capacity" in summary.text

@@ -38,8 +38,7 @@ def open_qa():
     session = db_session()
     today = london_today()
     if f["format"] == "csv":
-        return csv_stream_response(work.open_qa_csv_rows(work.open_qa_all(session, f, today)),
-                                   work.open_qa_csv_name({"today": today}))
+        return csv_stream_response(work.open_qa_csv(session, f, today), work.open_qa_csv_name(today))
     per_page = min(f["per_page"] or settings.get(session, "page_size_default"), settings.get(session, "page_size_max"))
     return jsonify(work.open_qa(session, f, today, per_page=per_page))
 

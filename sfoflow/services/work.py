@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, literal_column, select
 from sqlalchemy.orm import Session
@@ -28,12 +29,8 @@ def _row(review, calendar: WorkingCalendar, today: date, deadlines: dict | None 
     ``parallel_reviews`` is already a count and ``inspector`` an object with id and name, or None.
     ``deadlines``, when given, keeps each (state, due date)'s deadline: a long list of open QA
     shares a few hundred due dates, and counting working days is the costly part of a row."""
-    if deadlines is None:
-        due = deadline(review, calendar, today)
-    else:
-        due = deadlines.get((review.state, review.due_on))
-        if due is None:
-            due = deadlines[(review.state, review.due_on)] = deadline(review, calendar, today)
+    due = deadline(review, calendar, today) if deadlines is None else _deadline_once(
+        deadlines, review.state, review.due_on, calendar, today)
     return {
         "id": review.id,
         "reference": review.reference,
@@ -55,6 +52,19 @@ def _row(review, calendar: WorkingCalendar, today: date, deadlines: dict | None 
 
 
 review_row = _row  # one review as the work lists show it (the landing pages use it too)
+
+
+class _Due(NamedTuple):
+    state: str
+    due_on: date
+
+
+def _deadline_once(deadlines: dict, state: str, due_on: date, calendar: WorkingCalendar, today: date) -> dict:
+    """The deadline of a review in ``state`` due on ``due_on``, worked out once per list."""
+    key = (state, due_on)
+    if key not in deadlines:
+        deadlines[key] = deadline(_Due(state, due_on), calendar, today)
+    return deadlines[key]
 
 
 # --- the inspector's task list ------------------------------------------------------------------
@@ -165,37 +175,35 @@ def open_qa(session: Session, f: dict, today: date | None = None, *, per_page: i
             "items": [_row(_Row(r), calendar, today) for r in rows]}
 
 
-def open_qa_all(session: Session, f: dict, today: date | None = None, batch: int = 1000):
-    """Every open QA matching ``f`` in (due date, id) order, for the CSV download (streamed): one
-    query, read ``batch`` rows at a time through a server-side cursor, so memory stays flat
-    however many there are."""
-    today = today or london_today()
-    calendar = get_calendar(session)
-    where = _conditions(f, today, calendar)
-    result = session.execute(_rows_query(where).order_by(Review.due_on, Review.id)
-                             .execution_options(stream_results=True, yield_per=batch))
-    deadlines: dict = {}
-    for r in result:
-        yield _row(_Row(r), calendar, today, deadlines)
-
-
 CSV_COLUMNS = ("reference", "region", "inspector", "state", "received_on", "due_on", "original_due_on",
                "working_days_remaining", "days_overdue", "high_profile")
 
 
-def open_qa_csv_name(result: dict) -> str:
-    return f"open-qa-{result['today'].isoformat()}.csv"
+def open_qa_csv_name(today: date) -> str:
+    return f"open-qa-{today.isoformat()}.csv"
 
 
-def open_qa_csv_rows(result):
-    """The CSV rows, the header first: of a result's ``items``, or of any iterable of items
-    (``open_qa_all``, streamed)."""
-    yield CSV_COLUMNS  # csv_safe writes every cell, so a formula typed into a field is never run
-    for item in (result["items"] if isinstance(result, dict) else result):
-        yield (item["reference"], item["region"]["name"], item["inspector"]["name"] if item["inspector"] else "",
-               item["state_label"], item["received_on"].isoformat(), item["due_on"].isoformat(),
-               item["original_due_on"].isoformat(), item["working_days_remaining"], item["days_overdue"],
-               "yes" if item["is_high_profile"] else "no")
+def open_qa_csv(session: Session, f: dict, today: date | None = None, batch: int = 1000):
+    """The CSV rows, the header first, of every open QA matching ``f`` in (due date, id) order, for
+    the download (streamed): one query of just the columns the file holds, read ``batch`` rows at
+    a time through a server-side cursor, so memory stays flat however many there are. csv_safe
+    writes every cell, so a formula typed into a field is never run."""
+    today = today or london_today()
+    calendar = get_calendar(session)
+    result = session.execute(
+        select(Review.reference, Review.region, User.name, Review.state, Review.received_on, Review.due_on,
+               Review.original_due_on, Review.is_high_profile)
+        .outerjoin(User, User.id == Review.inspector_id)
+        .where(*_conditions(f, today, calendar))
+        .order_by(Review.due_on, Review.id)
+        .execution_options(stream_results=True, yield_per=batch))
+    yield CSV_COLUMNS
+    deadlines: dict = {}
+    for ref, region, inspector, state, received_on, due_on, original_due_on, high_profile in result:
+        due = _deadline_once(deadlines, state, due_on, calendar, today)
+        yield (ref, reference.region_name(region), inspector or "", lc.STATES[state], received_on.isoformat(),
+               due_on.isoformat(), original_due_on.isoformat(), due["working_days_remaining"], due["days_overdue"],
+               "yes" if high_profile else "no")
 
 
 # --- workload ---------------------------------------------------------------------------------------

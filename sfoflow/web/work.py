@@ -128,8 +128,7 @@ def open_qa_csv():
     if errors:
         return Response("; ".join(e["text"] for e in errors.summary()) + "\n", status=400, mimetype="text/plain")
     today = london_today()
-    return csv_stream_response(work.open_qa_csv_rows(work.open_qa_all(db_session(), f, today)),
-                               work.open_qa_csv_name({"today": today}))
+    return csv_stream_response(work.open_qa_csv(db_session(), f, today), work.open_qa_csv_name(today))
 
 
 # --- allocation ------------------------------------------------------------------------------------------

@@ -64,8 +64,8 @@ def test_the_csv_streams_every_open_qa_in_batches(client, session, many, monkeyp
 
     order, _made = many
     _m, token = make_person(session, "manager")
-    real = work.open_qa_all
-    monkeypatch.setattr(work, "open_qa_all", lambda s, f, today: real(s, f, today, batch=4))  # six fetches
+    real = work.open_qa_csv
+    monkeypatch.setattr(work, "open_qa_csv", lambda s, f, today: real(s, f, today, batch=4))  # six fetches
     rows = list(csv.reader(io.StringIO(client.get("/api/v1/open-qa?format=csv", headers=auth(token))
                                        .get_data(as_text=True))))
     assert [r[0] for r in rows[1:]] == order

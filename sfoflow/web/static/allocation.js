@@ -8,6 +8,10 @@
   if (!form || !summary) return
 
   const rows = Array.from(form.querySelectorAll("tbody tr"))
+  const people = new Map()  // inspector id -> { name, spare } as the page was drawn
+  document.querySelectorAll("#allocation-people [data-id]").forEach(function (person) {
+    people.set(person.dataset.id, { name: person.dataset.name, spare: Number(person.dataset.spare) })
+  })
 
   function picked (row) {
     const box = row.querySelector("input[name=review]")
@@ -25,21 +29,21 @@
     })
     rows.forEach(function (row) {
       const mine = picked(row)
-      row.querySelectorAll("option[data-spare]").forEach(function (option) {
+      row.querySelectorAll("option").forEach(function (option) {
+        const person = people.get(option.value)
+        if (!person) return
         // this row's own pick is not "taken" from the choice it shows
         const taken = (picks.get(option.value) || 0) - (mine === option.value ? 1 : 0)
-        const spare = Number(option.dataset.spare) - taken
-        option.textContent = option.dataset.name + (spare < 0 ? " (" + -spare + " over capacity)" : " (" + spare + " spare)")
+        const spare = person.spare - taken
+        option.textContent = person.name + (spare < 0 ? " (" + -spare + " over capacity)" : " (" + spare + " spare)")
       })
     })
     const lines = []
-    const sample = form.querySelector("option[data-spare]")
     picks.forEach(function (count, who) {
-      const option = sample && form.querySelector("option[data-spare][value='" + who + "']")
-      if (!option) return
-      const spare = Number(option.dataset.spare)
-      let line = option.dataset.name + ": " + plural(count, "review", "reviews") + " ticked, " + spare + " spare"
-      if (count > spare) line += " (" + (count - spare) + " over capacity: you will be asked for a reason)"
+      const person = people.get(who)
+      if (!person) return
+      let line = person.name + ": " + plural(count, "review", "reviews") + " ticked, " + person.spare + " spare"
+      if (count > person.spare) line += " (" + (count - person.spare) + " over capacity: you will be asked for a reason)"
       lines.push(line)
     })
     summary.replaceChildren()

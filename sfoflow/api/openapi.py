@@ -13,13 +13,22 @@ from ..schemas.common import ErrorSchema
 bp = Blueprint("openapi", __name__)
 
 
+class Answer:
+    """Another success answer an API view may give besides ``status`` (e.g. 202 when the work
+    goes to the background): what it means, its body's schema, and its headers (name -> meaning)."""
+
+    def __init__(self, description: str, response=None, headers: dict[str, str] | None = None):
+        self.description, self.response, self.headers = description, response, dict(headers or {})
+
+
 def doc(summary: str, *, body=None, query=None, response=None, status: int = 200, tags=(), form=None,
-        also: tuple[str, ...] = ()):
+        also: tuple[str, ...] = (), answers: dict[int, Answer] | None = None):
     """Describe an API view for the OpenAPI document (schemas are classes or instances); ``also``
-    names other media types the success answer may take (``text/csv`` with ?format=csv)."""
+    names other media types the success answer may take (``text/csv`` with ?format=csv);
+    ``answers`` the other success answers by status code."""
     def decorate(view):
         view._openapi = dict(summary=summary, body=body, query=query, response=response, status=status,
-                             tags=list(tags), form=form, also=tuple(also))
+                             tags=list(tags), form=form, also=tuple(also), answers=dict(answers or {}))
         return view
     return decorate
 
@@ -91,6 +100,15 @@ def build_spec(app) -> dict:
             for media_type in meta.get("also", ()):
                 ok.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
             op["responses"][str(meta["status"])] = ok
+            for code, answer in sorted(meta.get("answers", {}).items()):
+                other = {"description": answer.description}
+                if answer.response is not None:
+                    other["content"] = {"application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{ref(answer.response)}"}}}
+                if answer.headers:
+                    other["headers"] = {name: {"description": text, "schema": {"type": "string"}}
+                                        for name, text in answer.headers.items()}
+                op["responses"][str(code)] = other
             for code, text in (("401", "not signed in"), ("403", "role not permitted"),
                                ("404", "not found"), ("409", "refused: state or stale version"),
                                ("422", "invalid input")):

@@ -15,7 +15,7 @@ from ..services.views import review_view
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from .auth import current_user, require
-from .openapi import doc
+from .openapi import Answer, doc
 
 bp = Blueprint("reviews", __name__)
 
@@ -48,8 +48,12 @@ def create_review():
 @require(lc.CENTRAL_TEAM)
 @doc("Import reviews from CSV, all or nothing; errors name each row, field and reason. A file of more than "
      "500 rows (or ?background=true) is imported in the background: 202 with the job and its status_url",
-     response=s.ImportResult, status=201, form="text/csv")
+     query=s.ImportQuery, response=s.ImportResult, status=201, form="text/csv",
+     answers={202: Answer("Accepted: the file is imported in the background; follow status_url (also in "
+                          "Location) until finished", response=s.ImportJobOut,
+                          headers={"Location": "the status URL of the import"})})
 def import_reviews():
+    query = s.ImportQuery().load(request.args.to_dict())
     upload = request.files.get("file")
     if upload is None and request.mimetype == "multipart/form-data":
         raise ValidationFailed("no file: attach the CSV as the form field 'file'",
@@ -59,7 +63,7 @@ def import_reviews():
     if text is None:
         raise ValidationFailed("the file is not UTF-8 text", errors=[])
     session = db_session()
-    if request.args.get("background") == "true" or import_jobs.wants_background(text):
+    if query["background"] or import_jobs.wants_background(text):
         with transaction(session):
             job = import_jobs.create(session, text, upload.filename if upload else "", current_user())
         url = url_for("api.reviews.import_status", job_id=job.id)
@@ -71,8 +75,9 @@ def import_reviews():
 
 @bp.get("/imports/<int:job_id>")
 @require(lc.CENTRAL_TEAM)
-@doc("A background import: rows checked and written so far, then the result (refused with every problem, "
-     "or imported)", response=s.ImportJobOut)
+@doc("A background import: rows checked and written so far, then the result (refused with every problem; "
+     "or imported, with any rows skipped because someone else registered their reference meanwhile)",
+     response=s.ImportJobOut)
 def import_status(job_id: int):
     job = import_jobs.get(db_session(), job_id)
     return jsonify({**import_jobs.view(job), "status_url": url_for("api.reviews.import_status", job_id=job.id)})

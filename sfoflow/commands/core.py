@@ -102,6 +102,11 @@ def import_(file, as_email) -> None:
                     click.echo(f"  row {e['row']}, {e['field'] or '(row)'}: {e['reason']}", err=True)
                 sys.exit(1)
             click.echo(f"imported {result['rows_written']} review(s)")
+            if result["skipped"]:
+                click.echo(f"not imported, {len(result['skipped'])} row(s) whose reference was registered by "
+                           "someone else while the import ran:")
+                for r in result["skipped"]:
+                    click.echo(f"  row {r['row']}, {r['reference']}")
             return
         try:
             with transaction(session):

@@ -11,7 +11,11 @@ from .base import Base, utcnow
 
 class ImportJob(Base):
     """One uploaded file. ``status``: queued -> checking -> writing -> done, or refused (bad rows:
-    nothing was written) or failed. Progress is written in the same transaction as the rows."""
+    nothing was written) or failed. Progress is written in the same transaction as the rows.
+
+    ``rows_done`` is how far through the checked rows the writing has got: each row is written or
+    skipped (its reference registered by someone else after the check; listed in ``skipped``). A
+    task delivered again starts there, and a batch is written only by the task that moves it on."""
 
     __tablename__ = "import_jobs"
 
@@ -22,6 +26,8 @@ class ImportJob(Base):
     total_rows: Mapped[int] = mapped_column(default=0)  # data lines in the file (an estimate until checked)
     rows_checked: Mapped[int] = mapped_column(default=0)
     rows_written: Mapped[int] = mapped_column(default=0)
+    rows_done: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[list | None]  # [{"row", "reference", "reason"}], in file order
     errors: Mapped[list | None]
     message: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

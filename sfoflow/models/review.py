@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -46,6 +46,11 @@ class Review(Base):
         Index("ix_reviews_reference_trgm", "reference", postgresql_using="gin",
               postgresql_ops={"reference": "gin_trgm_ops"}),
     )
+
+
+# One review whatever the case (UX/2023/0001 and ux/2023/0001 are the same reference): the
+# database refuses the second, whichever way it arrives (one registration, an import, both at once).
+Index("uq_reviews_reference_lower", func.lower(Review.reference), unique=True)
 
 
 class ParallelReview(Base):

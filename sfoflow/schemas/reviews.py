@@ -185,6 +185,20 @@ class ImportProblem(StrictSchema):
     reason = fields.String()
 
 
+class ImportQuery(StrictSchema):
+    background = fields.Boolean(load_default=False,
+                                metadata={"description": "true: import in the background whatever the file's size"})
+
+
+class ImportSkipped(StrictSchema):
+    """A checked row that was not written: its reference was registered by someone else while the
+    import ran (compared in any case). Every other row was written once."""
+
+    row = fields.Integer()
+    reference = fields.String()
+    reason = fields.String()
+
+
 class ImportJobOut(StrictSchema):
     """A large import running in the background (202 from the import; then poll ``status_url``)."""
 
@@ -196,6 +210,8 @@ class ImportJobOut(StrictSchema):
     total_rows = fields.Integer()
     rows_checked = fields.Integer()
     rows_written = fields.Integer()
+    rows_skipped = fields.Integer()
+    skipped = fields.List(fields.Nested(ImportSkipped))
     message = fields.String(allow_none=True)
     errors = fields.List(fields.Nested(ImportProblem))
     created_at = fields.DateTime()

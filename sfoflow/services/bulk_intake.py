@@ -14,15 +14,23 @@ What one registration does, done for a batch:
 
 The settings are read once per batch, not once a row. The caller holds the transaction; a
 batch's locks last only until the caller commits it, so intake by others waits at most one batch.
+
+The references are looked up (in any case) after the locks are taken, in the batch's own
+transaction: ``register_many`` refuses the batch if one is taken, ``register_available`` leaves
+that row out and says which. ``turns`` paces a long import so that others can write between
+its batches, on SQLite too (one writer at a time, and no queue for the write lock).
 """
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import JSON, insert, select, text
+from sqlalchemy import JSON, func, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import reference
@@ -46,6 +54,18 @@ class Registered(NamedTuple):
 
 # Rows written per batch (and per lock): about a tenth of a second on PostgreSQL.
 BATCH = 500
+# SQLite has one writer, and a registration waiting to write is not queued: its busy handler
+# sleeps and tries again (after 0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228 ms, then every
+# 100 ms: sqliteDefaultBusyCallback), while an import that starts its next batch the moment it
+# commits takes the lock back nearly every time (measured: a registration waited 1.4 s, about
+# the whole import of 10,000 rows). So on SQLite a batch holds the lock for about 50 ms (250
+# rows), and before the next the import pauses for longer than the waiter's tries are apart at
+# that point (at most 50 ms until 178 ms): a registration waits about one batch, not the import.
+SQLITE_BATCH = 250
+SQLITE_PAUSE = 0.06  # seconds
+# A test seam in ``Session.info``: called with a batch's rows after their references were looked
+# up and before they are written (tests make "someone registers it meanwhile" happen there).
+AFTER_CHECK = "sfoflow.bulk_intake.after_check"
 
 
 @dataclass
@@ -67,6 +87,21 @@ def bulk_supported() -> bool:
     """True while the only intake hook is the sample draw: the bulk path writes what it does.
     A new hook makes ``register_many`` register one row at a time rather than skip the hook."""
     return lifecycle_hooks().intake == (sampling.draw_at_intake,)
+
+
+def turns(session: Session, total: int, start: int = 0, *,
+          pause: Callable[[float], None] = time.sleep) -> Iterator[tuple[int, int]]:
+    """(first, end) of each batch of rows ``start``..``total`` to write, one transaction each.
+
+    PostgreSQL locks only what a batch uses: ``BATCH`` rows, one after another. SQLite locks the
+    whole database for each batch: ``SQLITE_BATCH`` rows, and before each next one (after the
+    caller has committed the last) a pause of ``SQLITE_PAUSE`` for anyone waiting to write."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    size = SQLITE_BATCH if sqlite else BATCH
+    for first in range(start, total, size):
+        if sqlite and first > start:
+            pause(SQLITE_PAUSE)
+        yield first, min(first + size, total)
 
 
 def _sample_to_state(route_state: str, ctx: IntakeContext) -> str:
@@ -106,37 +141,73 @@ def _insert_many(session: Session, model, rows: list[dict], *, with_ids: bool = 
     return ids
 
 
+def taken_references(session: Session, references: list[str]) -> set[str]:
+    """Those of ``references`` already registered, compared in any case (lower-cased)."""
+    lowered = [ref.lower() for ref in references]
+    found: set[str] = set()
+    for first in range(0, len(lowered), 1000):  # a bounded IN list, whatever the file's size
+        found.update(session.scalars(select(func.lower(Review.reference)).where(
+            func.lower(Review.reference).in_(lowered[first:first + 1000]))))
+    return found
+
+
 def register_many(session: Session, rows: list[dict], actor: User | None,
                   ctx: IntakeContext | None = None) -> list[Registered]:
     """Register validated rows (``schemas.reviews.ReviewCreate``) in order; returns (id, reference)
     for each. The caller commits. Refuses, writing nothing, if a reference is already registered."""
+    return _register(session, rows, actor, ctx, skip_taken=False)[0]
+
+
+def register_available(session: Session, rows: list[dict], actor: User | None,
+                       ctx: IntakeContext | None = None) -> tuple[list[Registered], set[str]]:
+    """As ``register_many``, but a row whose reference is already registered (in any case) is
+    left out, drawing nothing from the sample: (what was registered, the references left out,
+    lower-cased). The caller commits."""
+    return _register(session, rows, actor, ctx, skip_taken=True)
+
+
+def _register(session: Session, rows: list[dict], actor: User | None, ctx: IntakeContext | None, *,
+              skip_taken: bool) -> tuple[list[Registered], set[str]]:
     if not rows:
-        return []
+        return [], set()
     ctx = ctx or IntakeContext.read(session)
     if not bulk_supported():
         from .reviews import register
 
+        taken = taken_references(session, [r["reference"] for r in rows]) if skip_taken else set()
+        _after_check(session, rows)
         out = []
         for data in rows:
-            review = register(session, data, actor, ctx.calendar)
-            out.append(Registered(review.id, review.reference))
-        return out
-    references = [r["reference"] for r in rows]
-    taken = session.scalars(select(Review.reference).where(Review.reference.in_(references))).all()
-    if taken:
-        raise Conflict("a review with this reference already exists",
-                       fields={"reference": [f"{ref!r} is already registered" for ref in sorted(taken)]})
-    now = utcnow()
-    due: dict = {}
+            if data["reference"].lower() not in taken:
+                review = register(session, data, actor, ctx.calendar)
+                out.append(Registered(review.id, review.reference))
+        return out, taken
     years = [sampling_year_of(r["received_on"], ctx.start_month) for r in rows]
 
     # The sample: lock this batch's region-years, then its offence category-years, each in one
     # fixed order (as one registration does: region first), then decide in file order.
     # (a day inside each sampling year stands for all of that year's rows: a few lookups, not one a row)
+    # On SQLite the first lock is the batch's first write, so from here on nobody else writes.
     sampling.lock_for_intake(session, sorted({(r["region"], date(y, ctx.start_month, 1))
                                               for r, y in zip(rows, years, strict=True)}))
     sampling.lock_categories_for_intake(session, sorted({(r["offence_category"], date(y, ctx.start_month, 1))
                                                          for r, y in zip(rows, years, strict=True)}))
+    # Looked up inside the batch's transaction, after the locks: what someone registered after
+    # the file was checked is seen here. (A registration still uncommitted now is stopped by the
+    # unique index on lower(reference) at the insert; the caller may then try the batch again.)
+    taken = taken_references(session, [r["reference"] for r in rows])
+    if taken and not skip_taken:
+        raise Conflict("a review with this reference already exists",
+                       fields={"reference": [f"{r['reference']!r} is already registered" for r in rows
+                                             if r["reference"].lower() in taken]})
+    _after_check(session, rows)
+    if taken:
+        kept = [i for i, r in enumerate(rows) if r["reference"].lower() not in taken]
+        rows, years = [rows[i] for i in kept], [years[i] for i in kept]
+        if not rows:
+            return [], taken
+    now = utcnow()
+    due: dict = {}
     states = {(s.region, s.sampling_year): s for s in session.scalars(
         select(sampling.SamplerState).where(
             sampling.SamplerState.region.in_({r["region"] for r in rows}),
@@ -192,4 +263,26 @@ def register_many(session: Session, rows: list[dict], actor: User | None,
     _insert_many(session, AuditEvent, events)
     _insert_many(session, SampleDecision, sample_rows)
     session.flush()  # the region and category states, advanced row by row by sampling.decide_one
-    return [Registered(rid, r["reference"]) for rid, r in zip(ids, rows, strict=True)]
+    return [Registered(rid, r["reference"]) for rid, r in zip(ids, rows, strict=True)], taken
+
+
+# unique_violation, deadlock_detected
+_RACE_STATES = {"23505", "40P01"}
+
+
+def lost_race(exc: BaseException) -> bool:
+    """True when a batch failed only because a registration of one of its references met it
+    (PostgreSQL): the unique index refused the second of the two, or the two waited for each
+    other (a registration writes its review, then takes its region's lock; a batch takes the
+    locks, then writes its reviews) and the database stopped one. Tried again, the batch sees
+    the reference as taken and leaves its row out. (COPY raises the driver's own error.)"""
+    if isinstance(exc, IntegrityError):
+        return True
+    driver_error = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(driver_error, "sqlstate", None) in _RACE_STATES
+
+
+def _after_check(session: Session, rows: list[dict]) -> None:
+    hook = session.info.get(AFTER_CHECK)
+    if hook is not None:
+        hook(rows)

@@ -13,7 +13,7 @@ from ..models import Review, User
 from ..schemas.reviews import review_create_schema
 from ..working_days import london_today
 from . import bulk_intake
-from .errors import Refusal, ValidationFailed, flatten_messages
+from .errors import Conflict, Refusal, ValidationFailed, flatten_messages
 
 COLUMNS = ("reference", "region", "offence_category", "received_on", "provider", "is_high_profile",
            "local_team_email", "parallel_reviews")
@@ -149,6 +149,17 @@ def import_csv(session: Session, text: str, actor: User | None) -> list[bulk_int
     ctx = bulk_intake.IntakeContext.read(session)
     created: list[bulk_intake.Registered] = []
     clean = [c for _, c in rows]
-    for start in range(0, len(clean), bulk_intake.BATCH):
-        created += bulk_intake.register_many(session, clean[start:start + bulk_intake.BATCH], actor, ctx)
+    try:
+        for start in range(0, len(clean), bulk_intake.BATCH):
+            created += bulk_intake.register_many(session, clean[start:start + bulk_intake.BATCH], actor, ctx)
+    except Exception as exc:  # noqa: BLE001 - the driver's own error from COPY is not SQLAlchemy's
+        if not bulk_intake.lost_race(exc):
+            raise
+        # Someone registered one of the file's references at the same moment (PostgreSQL): the
+        # caller rolls back, as for any refusal, and the file can be sent again.
+        raise Conflict("import refused: one of the file's references was registered by someone else at the same "
+                       "moment; nothing was imported", refusals=[Refusal(
+                           "file", "registered_meanwhile", "Import refused: one of the file's references was "
+                           "registered by someone else at the same moment; nothing was imported. Import the file "
+                           "again to see which")]) from None
     return created

@@ -122,4 +122,4 @@ def import_job_status(job_id: int):
     except ServiceError:
         return jsonify({"error": "There is no such import"}), 404
     return jsonify({k: job[k] for k in ("status", "status_label", "finished", "total_rows", "rows_checked",
-                                        "rows_written")})
+                                        "rows_written", "rows_skipped")})

@@ -100,3 +100,39 @@ def test_protected_routes_declare_bearer_security(app, spec):
             assert op.get("security") == [{"bearer": []}], rule.rule
         else:
             assert "security" not in op, rule.rule
+
+
+def test_the_import_documents_both_answers_and_the_status_url(client, session, spec):
+    """201 (imported at once) and 202 (a background job: its body, and its status URL in Location);
+    the status URL's answer is the same job. Each documented body has the keys the API returns."""
+    from tests.support.core import auth, make_person
+
+    op = spec["paths"]["/api/v1/reviews/import"]["post"]
+    components = spec["components"]["schemas"]
+    assert op["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/ImportResult")
+    accepted = op["responses"]["202"]
+    assert accepted["content"]["application/json"]["schema"]["$ref"].endswith("/ImportJobOut")
+    assert accepted["headers"]["Location"]["schema"] == {"type": "string"}
+    assert [p["name"] for p in op["parameters"] if p["in"] == "query"] == ["background"]
+    status_op = spec["paths"]["/api/v1/imports/{job_id}"]["get"]
+    assert status_op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ImportJobOut")
+    assert {"401", "403", "404"} <= set(status_op["responses"])
+    job_out = components["ImportJobOut"]
+    assert job_out["properties"]["skipped"]["items"]["$ref"].endswith("/ImportSkipped")
+    assert set(components["ImportSkipped"]["properties"]) == {"row", "reference", "reason"}
+
+    _user, token = make_person(session, "central_team")
+    text = ("reference,region,offence_category,received_on,local_team_email\n"
+            "SFO/D/1,london,homicide,2023-04-27,a@b.org\n")
+    resp = client.post("/api/v1/reviews/import?background=true", data=text.encode(), content_type="text/csv",
+                       headers=auth(token))
+    assert resp.status_code == 202
+    assert set(resp.json) == set(job_out["properties"])
+    status = client.get(resp.headers["Location"], headers=auth(token))
+    assert status.status_code == 200 and set(status.json) == set(job_out["properties"])
+    resp = client.post("/api/v1/reviews/import", data=text.replace("D/1", "D/2").encode(), content_type="text/csv",
+                       headers=auth(token))
+    assert resp.status_code == 201 and set(resp.json) == set(components["ImportResult"]["properties"])
+    resp = client.post("/api/v1/reviews/import?background=maybe", data=text.encode(), content_type="text/csv",
+                       headers=auth(token))
+    assert resp.status_code == 422

@@ -87,3 +87,33 @@ def scratch_postgres(settings):
 
 def test_postgres_up_down_up_matches_models(scratch_postgres):
     up_down_up(scratch_postgres)
+
+
+def _two_reviews_differing_in_case(url: str) -> None:
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for ref in ("SFO/2023/0001", "sfo/2023/0001", "SFO/2023/0002"):
+                conn.execute(text(
+                    "INSERT INTO reviews (reference, region, offence_category, provider, received_on, original_due_on, "
+                    "due_on, is_high_profile, local_team_email, state, version, created_at, updated_at) VALUES "
+                    "(:ref, 'london', 'homicide', 'N07', '2023-05-02', '2023-05-30', '2023-05-30', false, "
+                    "'a@example.org', 'received', 1, '2023-05-02 09:00:00', '2023-05-02 09:00:00')"), {"ref": ref})
+    finally:
+        engine.dispose()
+
+
+def test_one_review_whatever_the_case_refuses_to_migrate_a_database_holding_both(tmp_path):
+    """0012 puts a unique index on lower(reference); a database that already holds a pair is left
+    as it was, and the message names the reference to put right."""
+    url = f"sqlite:///{tmp_path}/scratch.sqlite"
+    db.upgrade(url, "0011_import_jobs")
+    _two_reviews_differing_in_case(url)
+    with pytest.raises(RuntimeError, match=r"^1 reference\(s\) are registered more than once in different case "
+                                           r"\(SFO/2023/0001\)\. Rename or remove"):
+        db.upgrade(url, "heads")
+    engine = db.make_engine(url)
+    try:
+        assert db.migration_status(engine)[0] == {"0011_import_jobs"}
+    finally:
+        engine.dispose()

@@ -164,7 +164,7 @@ def test_a_job_stopped_half_way_resumes_after_the_last_batch_written(client, ses
         rows, errors = import_jobs.check(s, _file(1100))
         assert errors == []
         import_jobs.checked(s, job.id, len(rows), [])
-        import_jobs.write_batch(s, job.id, rows[:bulk_intake.BATCH], None, bulk_intake.IntakeContext.read(s))
+        import_jobs.write_batch(s, job.id, rows[:bulk_intake.BATCH], None, bulk_intake.IntakeContext.read(s), start=0)
     with database.session() as s:
         assert run_job(s, job.id) == "done"
     assert session.scalar(select(func.count()).select_from(Review)) == 1100

@@ -104,16 +104,16 @@ def _two_reviews_differing_in_case(url: str) -> None:
 
 
 def test_one_review_whatever_the_case_refuses_to_migrate_a_database_holding_both(tmp_path):
-    """0012 puts a unique index on lower(reference); a database that already holds a pair is left
+    """0013 puts a unique index on lower(reference); a database that already holds a pair is left
     as it was, and the message names the reference to put right."""
     url = f"sqlite:///{tmp_path}/scratch.sqlite"
-    db.upgrade(url, "0011_import_jobs")
+    db.upgrade(url, "0012_list_indexes")
     _two_reviews_differing_in_case(url)
     with pytest.raises(RuntimeError, match=r"^1 reference\(s\) are registered more than once in different case "
                                            r"\(SFO/2023/0001\)\. Rename or remove"):
         db.upgrade(url, "heads")
     engine = db.make_engine(url)
     try:
-        assert db.migration_status(engine)[0] == {"0011_import_jobs"}
+        assert db.migration_status(engine)[0] == {"0012_list_indexes"}
     finally:
         engine.dispose()

@@ -7,14 +7,14 @@ carries on. The unique index on lower(reference) makes "UX/2023/0001 and ux/2023
 same reference" hold however two registrations meet; a database that already has such a pair
 is not changed, and the message names the references to put right first.
 
-Revision ID: 0012_import_skips
-Revises: 0011_import_jobs
+Revision ID: 0013_import_skips
+Revises: 0012_list_indexes
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_import_skips"
-down_revision = "0011_import_jobs"
+revision = "0013_import_skips"
+down_revision = "0012_list_indexes"
 branch_labels = None
 depends_on = None
 

@@ -25,6 +25,7 @@ INTERNAL = [
     ("an _id name", re.compile(r"\b\w+_id\b")),
     ("a dotted field path", re.compile(r"\b[a-z_]+\.\d+(\.[a-z_]+)?\b")),
     ("an ISO date", re.compile(r"\b\d{4}-\d{2}-\d{2}\b")),
+    ("a code with underscores (north_west, multi_agency)", re.compile(r"\b[a-z]+_[a-z_]+\b")),
 ]
 # What a message built with an f-string must not put in: an id, a version, an ISO date.
 INTERNAL_VALUES = re.compile(r"(\bid\b|_id\b|\bversion\b|isoformat)")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .. import db_session, reference
 from ..db import transaction
 from ..models import User
-from ..schemas.common import StrictSchema, Trimmed
+from ..schemas.common import StrictSchema, Trimmed, choice
 from ..services import users
 from ..workflows import lifecycle as lc
 from .auth import current_user, require
@@ -20,7 +20,7 @@ bp = Blueprint("users", __name__)
 class UserIn(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))  # the column's size
     name = Trimmed(load_default=None, validate=validate.Length(min=1, max=200))
-    role = Trimmed(required=True, validate=validate.OneOf(list(lc.ROLES)))
+    role = Trimmed(required=True, validate=choice(lc.ROLES))
     password = fields.String(load_default=None, load_only=True, validate=validate.Length(min=8, max=200))
     is_senior = fields.Boolean(load_default=False)
     capacity = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100))

@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from ..assessment.framework import Framework, Item
 from ..assessment.ratings import Rating
-from .common import StrictSchema, Trimmed, reason_field
+from .common import StrictSchema, Trimmed, choice, reason_field
 
 NOTE_MAX = 10_000
 TEXT_MAX = 20_000
@@ -78,7 +78,7 @@ def _build(framework: Framework) -> type[Schema]:
     answers = _keyed("DraftAnswers", by_id, answer_field)
     ratings = _keyed("DraftRatings", sids, lambda sid: fields.String(
         allow_none=True, data_key=sid,
-        validate=validate.OneOf(RATING_KEYS, error="{input!r} is not a rating; use one of: {choices}")))
+        validate=choice({r.key: r.label for r in Rating})))
     feedback = _keyed("DraftFeedback", sids, lambda sid: fields.String(
         allow_none=True, data_key=sid, validate=validate.Length(max=TEXT_MAX)))
     return type("AssessmentDraftIn", (StrictSchema,), {
@@ -190,7 +190,7 @@ class HighProfileQueryIn(StrictSchema):
 
 
 class HighProfileDecisionIn(StrictSchema):
-    decision = Trimmed(required=True, validate=validate.OneOf(["accept", "reject"]))
+    decision = Trimmed(required=True, validate=choice(["accept", "reject"]))
     reason = reason_field(required=True)
 
 
@@ -219,4 +219,4 @@ class HighProfileQueryList(Schema):
 
 
 class HighProfileQueryFilter(StrictSchema):
-    status = Trimmed(load_default="open", validate=validate.OneOf(["open", "accepted", "rejected", "all"]))
+    status = Trimmed(load_default="open", validate=choice(["open", "accepted", "rejected", "all"]))

@@ -33,14 +33,6 @@ class StrictSchema(Schema):
         return data
 
 
-def one_of(choices_fn, what: str):
-    def check(value):
-        choices = choices_fn()
-        if value not in choices:
-            raise ValidationError(f"unknown {what} {value!r}; expected one of: {', '.join(choices)}")
-    return check
-
-
 def not_blank(value: str):
     if not value or not value.strip():
         raise ValidationError("must not be blank")
@@ -86,6 +78,22 @@ class ReferenceChoice(Trimmed):
         if not wanted:
             raise ValidationError(f"Enter the {self.what}: one of {names}.")
         raise ValidationError(f"There is no {self.what} called \u201c{text}\u201d. Enter one of: {names}.")
+
+
+def choice(choices, labels=None) -> validate.OneOf:
+    """One of ``choices`` (codes), refused in words: "Choose one of: In QA, Awaiting sign-off."
+    ``choices`` may map each code to its words; otherwise ``labels`` gives them, or the code is
+    read with spaces for underscores (not_known -> not known). The codes are still what the API
+    takes: its document lists them."""
+    if isinstance(choices, dict):
+        choices, labels = list(choices), list(choices.values())
+    labels = labels or [c.replace("_", " ") for c in choices]
+    return validate.OneOf(list(choices), labels=list(labels), error="Choose one of: {labels}.")
+
+
+def labelled(labels: dict[str, str]):
+    """A table for ``ReferenceChoice`` from a mapping of code to the words people read."""
+    return lambda: {code: {"name": label} for code, label in labels.items()}
 
 
 region_field = lambda **kw: ReferenceChoice(reference.regions, "region", aliases=("provider_code",), **kw)  # noqa: E731

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from ..deadlines.delivery import STATUSES
 from ..deadlines.rules import KINDS
 from ..workflows.lifecycle import ACTIONS, STATES
-from .common import PageSchema, StrictSchema, Trimmed, provider_field, reason_field, region_field
+from .common import PageSchema, StrictSchema, Trimmed, choice, provider_field, reason_field, region_field
 from .reviews import Coded, ReviewOut, UserBrief
 
 # --- allocation -------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ class WorkItemOut(StrictSchema):
     reference = fields.String()
     region = fields.Nested(Coded)
     offence_category = fields.Nested(Coded)
-    state = fields.String(validate=validate.OneOf(list(STATES)))
+    state = fields.String(validate=choice(STATES))
     state_label = fields.String()
     inspector = fields.Nested(InspectorBrief, allow_none=True)
     received_on = fields.Date()
@@ -140,7 +140,7 @@ class WorkItemOut(StrictSchema):
 
 
 class TaskOut(WorkItemOut):
-    allowed_actions = fields.List(fields.String(validate=validate.OneOf(list(ACTIONS))))
+    allowed_actions = fields.List(fields.String(validate=choice({k: a.label for k, a in ACTIONS.items()})))
 
 
 class TaskList(StrictSchema):
@@ -154,7 +154,7 @@ class OpenQaFilter(StrictSchema):
     region = region_field(load_default=None)
     inspector_id = fields.Integer(load_default=None)
     unallocated = fields.Boolean(load_default=None)
-    format = Trimmed(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    format = Trimmed(load_default="json", validate=choice(["json", "csv"], ["JSON", "CSV"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))  # past the last: the last
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
 
@@ -234,8 +234,8 @@ class TimelinessOut(StrictSchema):
 
 
 class NotificationFilter(StrictSchema):
-    status = Trimmed(load_default=None, validate=validate.OneOf(STATUSES))
-    kind = Trimmed(load_default=None, validate=validate.OneOf(list(KINDS)))
+    status = Trimmed(load_default=None, validate=choice(STATUSES))
+    kind = Trimmed(load_default=None, validate=choice(list(KINDS)))
     review_id = fields.Integer(load_default=None)
     recipient_id = fields.Integer(load_default=None)
     key_day = fields.Date(load_default=None)
@@ -252,7 +252,7 @@ class NotificationOut(StrictSchema):
     recipient_id = fields.Integer(allow_none=True)
     recipient_email = fields.String()
     subject = fields.String()
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=choice(STATUSES))
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
     created_at = fields.DateTime()

@@ -4,34 +4,34 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..assessment import information as info
-from .common import StrictSchema
+from .common import StrictSchema, choice
 
 
 class StaffEntry(StrictSchema):
-    role = fields.String(required=True, validate=validate.OneOf([c for c, _ in info.STAFF_ROLES]))
-    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(info.STAFF_STATUSES)),
+    role = fields.String(required=True, validate=choice(dict(info.STAFF_ROLES)))
+    status = fields.String(load_default=None, allow_none=True, validate=choice(info.STAFF_STATUSES),
                            metadata={"description": "interviewed, not_interviewed or not_involved"})
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
                            metadata={"description": "why not interviewed (needed when not_interviewed)"})
 
 
 class Diversity(StrictSchema):
-    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(info.DIVERSITY)),
+    status = fields.String(load_default=None, allow_none=True, validate=choice(info.DIVERSITY),
                            metadata={"description": "recorded, or omitted (the omission noted)"})
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
 
 
 class InformationIn(StrictSchema):
     version = fields.Integer(required=True, metadata={"description": "the assessment version you loaded"})
-    high_profile = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["yes", "no"]),
+    high_profile = fields.String(load_default=None, allow_none=True, validate=choice(["yes", "no"]),
                                  metadata={"description": "your answer to 'Is this case high profile?'"})
-    parallel_reviews = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["yes", "no"]),
+    parallel_reviews = fields.String(load_default=None, allow_none=True, validate=choice(["yes", "no"]),
                                      metadata={"description": "your answer to 'Are there any paralleling reviews?'"})
     staff = fields.List(fields.Nested(StaffEntry), load_default=list)
     period_start = fields.Date(load_default=None, allow_none=True)
     period_end = fields.Date(load_default=None, allow_none=True)
     diversity = fields.Nested(Diversity, load_default=None, allow_none=True)
-    share_with_victim = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(info.SHARE)))
+    share_with_victim = fields.String(load_default=None, allow_none=True, validate=choice(info.SHARE))
 
     @validates_schema
     def _checks(self, data, **kw):

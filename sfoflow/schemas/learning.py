@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from .common import StrictSchema, Trimmed, not_blank
+from ..reports.year.sections import LEVELS as LEVEL_NAMES
+from ..reports.year.sections import OUTCOMES as OUTCOME_NAMES
+from .common import ReferenceChoice, StrictSchema, Trimmed, labelled, not_blank
 
-LEVELS = ("individual", "local", "region", "national", "multi_agency")
-OUTCOMES = ("amended", "reissued", "declined", "no_response")
 TEXT = dict(validate=[not_blank, validate.Length(max=4000)])
 
 
@@ -16,7 +16,7 @@ class EntryIn(StrictSchema):
 
 
 class LearningPointIn(EntryIn):
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS, error="must be one of: " + ", ".join(LEVELS)))
+    level = ReferenceChoice(labelled(LEVEL_NAMES), "level", required=True)
     in_action_plan = fields.Boolean(required=True)
 
 
@@ -66,8 +66,7 @@ class ThemesOut(Schema):
 
 
 class OutcomeIn(StrictSchema):
-    outcome = fields.String(required=True,
-                            validate=validate.OneOf(OUTCOMES, error="must be one of: " + ", ".join(OUTCOMES)))
+    outcome = ReferenceChoice(labelled(OUTCOME_NAMES), "outcome", required=True)
     outcome_on = fields.Date(required=True)
     note = Trimmed(load_default=None, allow_none=True, validate=validate.Length(max=4000))
 

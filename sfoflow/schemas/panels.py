@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from .. import reference
-from .common import ReferenceChoice, StrictSchema, Trimmed, not_blank, region_field
+from .common import ReferenceChoice, StrictSchema, Trimmed, choice, not_blank, region_field
 
 agency_field = lambda **kw: ReferenceChoice(reference.agencies, "agency", **kw)  # noqa: E731
 
@@ -163,7 +163,7 @@ class CloseActionIn(StrictSchema):
 
 
 class ResponseIn(StrictSchema):
-    involvement = Trimmed(required=True, validate=validate.OneOf(["confirmed", "not_confirmed"]))
+    involvement = Trimmed(required=True, validate=choice(["confirmed", "not_confirmed"]))
     findings = Trimmed(validate=validate.Length(max=20000))
     learning = Trimmed(validate=validate.Length(max=20000))
     attendees = Trimmed(validate=validate.Length(max=2000))

@@ -12,6 +12,7 @@ from .common import (
     ReferenceChoice,
     StrictSchema,
     Trimmed,
+    choice,
     offence_field,
     provider_field,
     reason_field,
@@ -92,19 +93,19 @@ class ActionIn(StrictSchema):
 
 
 class ReviewFilter(StrictSchema):
-    status = fields.List(Trimmed(validate=validate.OneOf(list(STATES))), load_default=None)
+    status = fields.List(Trimmed(validate=choice(STATES)), load_default=None)
     region = region_field(load_default=None)
     offence_category = offence_field(load_default=None)
     inspector_id = fields.Integer(load_default=None)
-    route = Trimmed(load_default=None, validate=validate.OneOf(["hmip", "hmpps", "none"]))
+    route = Trimmed(load_default=None, validate=choice(["hmip", "hmpps", "none"], ["HMIP", "HMPPS", "not yet sampled"]))
     due_before = fields.Date(load_default=None)
     due_after = fields.Date(load_default=None)
     overdue = fields.Boolean(load_default=None)
     high_profile = fields.Boolean(load_default=None)
     q = Trimmed(load_default=None, validate=validate.Length(max=64))
-    sort = Trimmed(load_default=None, validate=validate.OneOf(
+    sort = Trimmed(load_default=None, validate=choice(
         ["due_on", "received_on", "reference", "region", "state", "offence_category"]))
-    direction = Trimmed(load_default=None, validate=validate.OneOf(["asc", "desc"]))
+    direction = Trimmed(load_default=None, validate=choice(["asc", "desc"], ["ascending", "descending"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
 
@@ -151,14 +152,14 @@ class ReviewOut(StrictSchema):
     working_days_remaining = fields.Integer()
     days_overdue = fields.Integer()
     is_overdue = fields.Boolean()
-    state = fields.String(validate=validate.OneOf(list(STATES)))
+    state = fields.String(validate=choice(STATES))
     state_label = fields.String()
     route = fields.String(allow_none=True)
     is_high_profile = fields.Boolean()
     local_team_email = fields.String()
     inspector = fields.Nested(UserBrief, allow_none=True)
     parallel_reviews = fields.List(fields.Nested(ParallelReviewOut))
-    allowed_actions = fields.List(fields.String(validate=validate.OneOf(list(ACTIONS))))
+    allowed_actions = fields.List(fields.String(validate=choice({k: a.label for k, a in ACTIONS.items()})))
     sent_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
     audit = fields.List(fields.Nested(AuditOut))
@@ -203,7 +204,7 @@ class ImportJobOut(StrictSchema):
     """A large import running in the background (202 from the import; then poll ``status_url``)."""
 
     id = fields.Integer()
-    status = fields.String(validate=validate.OneOf(["queued", "checking", "writing", "done", "refused", "failed"]))
+    status = fields.String(validate=choice(["queued", "checking", "writing", "done", "refused", "failed"]))
     status_label = fields.String()
     finished = fields.Boolean()
     filename = fields.String()

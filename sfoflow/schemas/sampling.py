@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from .common import StrictSchema, Trimmed
+from .common import StrictSchema, Trimmed, choice
 from .reviews import Coded
 
 
@@ -13,7 +13,7 @@ class YearQuery(StrictSchema):
 
 
 class ExportQuery(YearQuery):
-    format = Trimmed(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    format = Trimmed(load_default="json", validate=choice(["json", "csv"], ["JSON", "CSV"]))
 
 
 class SampleDecisionOut(StrictSchema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from ..workflows.lifecycle import ROLES
-from .common import StrictSchema, Trimmed, not_blank, one_of
+from .common import ReferenceChoice, StrictSchema, Trimmed, labelled, not_blank
 
 MAX_CAPACITY = 50
 
@@ -12,7 +12,7 @@ MAX_CAPACITY = 50
 class UserCreateIn(StrictSchema):
     name = Trimmed(required=True, validate=[not_blank, validate.Length(max=200)])
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    role = Trimmed(required=True, validate=one_of(lambda: list(ROLES), "role"))
+    role = ReferenceChoice(labelled(ROLES), "role", required=True)
     is_senior = fields.Boolean(load_default=False)
     capacity = fields.Integer(load_default=6, validate=validate.Range(0, MAX_CAPACITY))
     password = fields.String(required=True, validate=validate.Length(min=8, max=200))
@@ -20,7 +20,7 @@ class UserCreateIn(StrictSchema):
 
 class UserUpdateIn(StrictSchema):
     name = Trimmed(required=True, validate=[not_blank, validate.Length(max=200)])
-    role = Trimmed(required=True, validate=one_of(lambda: list(ROLES), "role"))
+    role = ReferenceChoice(labelled(ROLES), "role", required=True)
     is_active = fields.Boolean(required=True)
     is_senior = fields.Boolean(load_default=False)
     capacity = fields.Integer(required=True, validate=validate.Range(0, MAX_CAPACITY))

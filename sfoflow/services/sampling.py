@@ -63,7 +63,8 @@ def sampling_key(session: Session | None = None) -> bytes:
 def start_month(session: Session) -> int:
     value = settings.get(session, "sampling_year_start_month")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-        raise Conflict(f"cannot sample: the setting sampling_year_start_month must be 1..12, not {value!r}")
+        raise Conflict(f"Reviews cannot be sampled: the setting for the month the sampling year starts must be a "
+                       f"month from 1 to 12, not {value!r}. An admin can correct it in Settings.")
     return value
 
 
@@ -85,7 +86,8 @@ def rate_k(session: Session) -> int:
     try:
         return check_k(value)
     except ValueError as exc:
-        raise Conflict(f"cannot sample: the setting sample_rate_k is invalid: {exc}") from None
+        raise Conflict(f"Reviews cannot be sampled: the sample rate setting is not valid ({exc}). An admin can "
+                       f"correct it in Settings.") from None
 
 
 # --- intake ------------------------------------------------------------------------------------
@@ -128,7 +130,8 @@ def variation_threshold(session: Session) -> int:
     try:
         return variation.check_threshold(value)
     except ValueError as exc:
-        raise Conflict(f"cannot sample: the setting offence_variation_threshold is invalid: {exc}") from None
+        raise Conflict(f"Reviews cannot be sampled: the offence variation threshold setting is not valid ({exc}). "
+                       f"An admin can correct it in Settings.") from None
 
 
 def _locked_category(session: Session, category: str, year: int) -> OffenceSamplerState:

@@ -26,7 +26,7 @@ def create_user(session: Session, *, email: str, role: str, name: str | None = N
                 password: str | None = None, is_senior: bool = False, capacity: int | None = None) -> User:
     email = email.strip().lower()
     if role not in ROLES:
-        raise ValidationFailed("invalid role", fields={"role": [f"must be one of {', '.join(ROLES)}"]})
+        raise ValidationFailed("invalid role", fields={"role": [f"Choose a role: one of {', '.join(ROLES.values())}."]})
     if "@" not in email:
         raise ValidationFailed("invalid email", fields={"email": ["not a valid email address"]})
     if session.scalar(select(User.id).where(User.email == email)):

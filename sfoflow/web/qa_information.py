@@ -72,7 +72,8 @@ def save_information(review_id: int):
     except ValidationError as exc:
         for field, messages in exc.messages.items():
             text = messages[0] if isinstance(messages, list) else "Check this answer"
-            errors.add(FIELD_IDS.get(field, field), text if field == "period_end" else f"Check this answer: {text}")
+            says_what_to_do = field == "period_end"  # its message already says what to change
+            errors.add(FIELD_IDS.get(field, field), text if says_what_to_do else f"Check this answer: {text}")
         return _page(review_id, errors, request.form, 422)
     try:
         with transaction(session):

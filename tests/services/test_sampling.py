@@ -216,7 +216,7 @@ def test_import_decides_in_file_order(keyed):
 def test_intake_refused_and_nothing_written_when_the_rate_setting_is_broken(keyed):
     with transaction(keyed):
         settings_svc.set_value(keyed, "sample_rate_k", 0)
-    with pytest.raises(Conflict, match="sample_rate_k"):
+    with pytest.raises(Conflict, match="the sample rate setting is not valid"):
         register(keyed, "SFO/BAD/1")
     keyed.rollback()
     assert keyed.scalar(select(Review).where(Review.reference == "SFO/BAD/1")) is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import orjson
 from flask import Blueprint, Flask, g
 from flask.json.provider import DefaultJSONProvider
 
@@ -136,6 +137,15 @@ class IsoJSONProvider(DefaultJSONProvider):
 
     def loads(self, s, **kwargs):
         return hardening.parse_json(s, **kwargs)
+
+    def dumps(self, obj, **kwargs) -> str:
+        # orjson: every API answer is JSON, and it encodes a long list 5x faster than the standard
+        # library (benchmarks/scale.py: 1.4 ms -> 0.25 ms for an inspector's 218 tasks). Keys stay
+        # in the order the code writes them (id first), and text is UTF-8, not \u escapes.
+        try:
+            return orjson.dumps(obj, default=self.default, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:  # text orjson will not write (a lone surrogate quoted back in a refusal)
+            return super().dumps(obj, **kwargs)  # the standard library escapes it
 
     @staticmethod
     def default(o):

@@ -24,7 +24,7 @@ class Review(Base):
     local_team_email: Mapped[str] = mapped_column(String(254))
     state: Mapped[str] = mapped_column(String(32), index=True)
     route: Mapped[str | None] = mapped_column(String(16), index=True)  # hmip | hmpps, set by sampling
-    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # indexed with state, below
     sent_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -42,6 +42,8 @@ class Review(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_reviews_state_due_on", "state", "due_on"),
+        # an inspector's open reviews, soonest due first (My tasks, workload): read in index order
+        Index("ix_reviews_inspector_id_state_due_on", "inspector_id", "state", "due_on"),
         # The list's reference search (?q=, "contains") on PostgreSQL; a plain index elsewhere.
         Index("ix_reviews_reference_trgm", "reference", postgresql_using="gin",
               postgresql_ops={"reference": "gin_trgm_ops"}),

@@ -67,10 +67,12 @@ LISTS = [
     ("open-qa.csv", "/api/v1/open-qa?format=csv", "manager",
      f"SELECT r.reference, r.region, u.name, r.state, r.received_on, r.due_on, r.original_due_on FROM reviews r "
      f"LEFT JOIN users u ON u.id = r.inspector_id WHERE r.state IN {OPEN} ORDER BY r.due_on, r.id"),
-    ("tasks", "/api/v1/tasks", "inspector",
-     f"SELECT * FROM reviews WHERE inspector_id = %(inspector)s AND state IN {OPEN} ORDER BY due_on, id"),
-    ("workload", "/api/v1/workload", "manager",
-     f"SELECT u.id, u.name, u.capacity, w.state, w.n, w.overdue, w.soon FROM users u LEFT JOIN ("
+    ("tasks", "/api/v1/tasks", "inspector",  # each task shows its inspector and parallel reviews, as open QA does
+     f"SELECT r.*, u.name, {_PARALLEL} AS parallel FROM reviews r LEFT JOIN users u ON u.id = r.inspector_id "
+     f"WHERE r.inspector_id = %(inspector)s AND r.state IN {OPEN} ORDER BY r.due_on, r.id"),
+    ("workload", "/api/v1/workload", "manager",  # and whether each inspector is away today
+     f"SELECT u.id, u.name, u.capacity, EXISTS (SELECT 1 FROM absences a WHERE a.inspector_id = u.id AND "
+     f"current_date BETWEEN a.from_date AND a.to_date), w.state, w.n, w.overdue, w.soon FROM users u LEFT JOIN ("
      f"SELECT inspector_id, state, count(*) AS n, count(*) FILTER (WHERE due_on < current_date) AS overdue, "
      f"count(*) FILTER (WHERE due_on BETWEEN current_date AND current_date + 7) AS soon FROM reviews "
      f"WHERE state IN {OPEN} AND inspector_id IS NOT NULL GROUP BY inspector_id, state) w ON w.inspector_id = u.id "

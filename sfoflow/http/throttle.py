@@ -41,6 +41,11 @@ class DatabaseStorage(Storage):
         super().__init__()
         self.engine = engine
 
+    def _reading(self):
+        # Every API request reads its address's count: one statement, so no BEGIN and ROLLBACK
+        # around it (two round trips fewer on every request).
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
     @property
     def base_exceptions(self):
         from sqlalchemy.exc import SQLAlchemyError
@@ -71,7 +76,7 @@ class DatabaseStorage(Storage):
 
         from ..models import ThrottleCounter as T
 
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(select(T.count).where(T.key == key, T.expires_at > time.time())).scalar() or 0
 
     def get_expiry(self, key: str) -> float:
@@ -79,7 +84,7 @@ class DatabaseStorage(Storage):
 
         from ..models import ThrottleCounter as T
 
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(select(T.expires_at).where(T.key == key)).scalar() or time.time()
 
     def check(self) -> bool:

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 from .user import User
+
+# The states in which HMIP owes a QA report (workflows/lifecycle.py HMIP_OPEN_STATES), as SQL.
+OPEN_QA_STATES = "state IN ('allocated', 'awaiting_sign_off', 'in_qa', 'selected_for_hmip')"
 
 
 class Review(Base):
@@ -24,7 +27,7 @@ class Review(Base):
     local_team_email: Mapped[str] = mapped_column(String(254))
     state: Mapped[str] = mapped_column(String(32), index=True)
     route: Mapped[str | None] = mapped_column(String(16), index=True)  # hmip | hmpps, set by sampling
-    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # indexed with state, below
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     sent_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -42,8 +45,10 @@ class Review(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_reviews_state_due_on", "state", "due_on"),
-        # an inspector's open reviews, soonest due first (My tasks, workload): read in index order
-        Index("ix_reviews_inspector_id_state_due_on", "inspector_id", "state", "due_on"),
+        # The open QA each inspector holds (My tasks, workload): a few thousand entries however many
+        # reviews the years hold, read without touching the closed ones.
+        Index("ix_reviews_open_qa_inspector", "state", "inspector_id", "due_on",
+              postgresql_where=text(OPEN_QA_STATES), sqlite_where=text(OPEN_QA_STATES)),
         # The list's reference search (?q=, "contains") on PostgreSQL; a plain index elsewhere.
         Index("ix_reviews_reference_trgm", "reference", postgresql_using="gin",
               postgresql_ops={"reference": "gin_trgm_ops"}),

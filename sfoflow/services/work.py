@@ -69,16 +69,21 @@ def _deadline_once(deadlines: dict, state: str, due_on: date, calendar: WorkingC
 
 # --- the inspector's task list ------------------------------------------------------------------
 
+def tasks_query(inspector: User):
+    """An inspector's open QA, soonest due first (served by the partial index on open QA)."""
+    where = [Review.state.in_(OPEN_QA)]
+    mine = visible(inspector).whereclause  # an inspector's own reviews; everyone's for other roles
+    if mine is not None:
+        where.append(mine)
+    return _rows_query(where).order_by(Review.due_on, Review.id)
+
+
 def task_list(session: Session, inspector: User, today: date | None = None) -> list[dict]:
     """The inspector's open reviews, soonest due first, with what they can do now: read as plain
     columns (parallel reviews counted in SQL), as the open QA list is."""
     today = today or london_today()
     calendar = get_calendar(session)
-    where = [Review.state.in_(OPEN_QA)]
-    mine = visible(inspector).whereclause  # an inspector's own reviews; everyone's for other roles
-    if mine is not None:
-        where.append(mine)
-    rows = [_Row(r) for r in session.execute(_rows_query(where).order_by(Review.due_on, Review.id))]
+    rows = [_Row(r) for r in session.execute(tasks_query(inspector))]
     deadlines: dict = {}
     actions: dict = {}  # what the inspector may do depends on the state and whether it is theirs alone
 
@@ -224,34 +229,38 @@ def open_qa_csv(session: Session, f: dict, today: date | None = None, batch: int
 
 # --- workload ---------------------------------------------------------------------------------------
 
+def held_counts_query(today: date, soon: date):
+    """What each inspector holds, by state, with how many are overdue and due soon: counted in SQL,
+    one row per inspector and state, from the partial index on open QA."""
+    return (select(Review.inspector_id, Review.state, func.count(),
+                   func.count().filter(Review.due_on < today),
+                   func.count().filter(Review.due_on.between(today, soon)))
+            .where(Review.state.in_(HELD_STATES), Review.inspector_id.is_not(None))
+            .group_by(Review.inspector_id, Review.state))
+
+
 def workload(session: Session, today: date | None = None) -> list[dict]:
     """Per active inspector: what they hold, by state; overdue and due soon; capacity; absence today."""
     today = today or london_today()
     calendar = get_calendar(session)
     soon = calendar.add_working_days(today, int(settings.get(session, "digest_due_soon_working_days")))
-    people = session.scalars(select(User).where(User.role == lc.INSPECTOR, User.is_active)
-                             .order_by(User.name, User.id)).all()
+    away_today = (select(Absence.id).where(Absence.inspector_id == User.id, Absence.from_date <= today,
+                                           Absence.to_date >= today).exists())
+    people = session.execute(select(User, away_today).where(User.role == lc.INSPECTOR, User.is_active)
+                             .order_by(User.name, User.id)).all()  # with whether each is away today
     held = defaultdict(lambda: defaultdict(int))
-    # Counted in SQL, one row per inspector and state, however many QAs they hold.
-    for inspector_id, state, n, overdue, due_soon in session.execute(
-            select(Review.inspector_id, Review.state, func.count(),
-                   func.count().filter(Review.due_on < today),
-                   func.count().filter(Review.due_on.between(today, soon)))
-            .where(Review.state.in_(HELD_STATES), Review.inspector_id.is_not(None))
-            .group_by(Review.inspector_id, Review.state)):
+    for inspector_id, state, n, overdue, due_soon in session.execute(held_counts_query(today, soon)):
         held[inspector_id][state] += n
         held[inspector_id]["overdue"] += overdue
         held[inspector_id]["due_soon"] += due_soon
-    away = set(session.scalars(select(Absence.inspector_id).where(Absence.from_date <= today,
-                                                                  Absence.to_date >= today)))
     out = []
-    for u in people:
+    for u, absent in people:
         h = held[u.id]
         open_ = sum(h[s] for s in HELD_STATES)
         out.append({"inspector": {"id": u.id, "name": u.name, "email": u.email}, "is_senior": u.is_senior,
                     "capacity": u.capacity, "open": open_, "spare": u.capacity - open_,
                     "by_state": {s: h[s] for s in HELD_STATES}, "overdue": h["overdue"], "due_soon": h["due_soon"],
-                    "absent_today": u.id in away})
+                    "absent_today": absent})
     return out
 
 

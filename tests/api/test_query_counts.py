@@ -3,6 +3,7 @@ and every list filter can use an index (EXPLAIN on PostgreSQL)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -145,3 +146,12 @@ def _index_names(plan: dict) -> set[str]:
     for child in plan.get("Plans", []):
         found |= _index_names(child)
     return found
+
+
+def test_the_open_qa_index_names_the_open_states():
+    """The partial index on open QA (models/review.py) is written in SQL: it must list exactly the
+    states in which HMIP owes a report, or My tasks and workload would miss some or read others."""
+    from sfoflow.models.review import OPEN_QA_STATES
+    from sfoflow.workflows.lifecycle import HMIP_OPEN_STATES
+
+    assert set(re.findall(r"'([a-z_]+)'", OPEN_QA_STATES)) == set(HMIP_OPEN_STATES)

@@ -1,6 +1,6 @@
 """indexes for lists at any size: a year's purposive additions (a few rows among many, for the
-balance); an inspector's open reviews by state and due date (My tasks, workload), which replaces
-the index on the inspector alone
+balance); the open QA each inspector holds, by state and due date (My tasks, workload), a partial
+index that leaves the closed reviews out
 
 Revision ID: 0012_list_indexes
 Revises: 0011_import_jobs
@@ -15,13 +15,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_reviews_inspector_id_state_due_on", "reviews", ["inspector_id", "state", "due_on"])
-    op.drop_index("ix_reviews_inspector_id", table_name="reviews")
+    open_qa = sa.text("state IN ('allocated', 'awaiting_sign_off', 'in_qa', 'selected_for_hmip')")
+    op.create_index("ix_reviews_open_qa_inspector", "reviews", ["state", "inspector_id", "due_on"],
+                    postgresql_where=open_qa, sqlite_where=open_qa)
     op.create_index("ix_sample_decisions_purposive_year", "sample_decisions", ["sampling_year"],
                     postgresql_where=sa.text("purposive"), sqlite_where=sa.text("purposive"))
 
 
 def downgrade() -> None:
     op.drop_index("ix_sample_decisions_purposive_year", table_name="sample_decisions")
-    op.create_index("ix_reviews_inspector_id", "reviews", ["inspector_id"])
-    op.drop_index("ix_reviews_inspector_id_state_due_on", table_name="reviews")
+    op.drop_index("ix_reviews_open_qa_inspector", table_name="reviews")

@@ -61,6 +61,8 @@ _OPEN_COUNTS = (f", (SELECT row(count(*), count(*) FILTER (WHERE due_on < curren
                 f"count(*) FILTER (WHERE inspector_id IS NULL)) FROM reviews WHERE state IN {OPEN})::text AS counts")
 LISTS = [
     ("readyz", "/readyz", None, "SELECT 1"),
+    # what any signed-in request costs before its own work (token, settings, throttle): the floor
+    ("me (signed in)", "/api/v1/me", "manager", None),
     ("reviews", "/api/v1/reviews", "manager",
      _REVIEW_ROWS.format(extra=", (SELECT count(*) FROM reviews) AS total"), _REVIEW_ROWS.format(extra="")),
     ("open-qa", "/api/v1/open-qa", "manager", _OPEN_ROWS.format(extra=_OPEN_COUNTS), _OPEN_ROWS.format(extra="")),

@@ -4,7 +4,9 @@
 sample decision for each), then, in process through Flask's test client, times every list
 endpoint and page: median and p95, SQL statements per request, and the ratio of the median to
 a *ceiling*: one hand-written SQL query for what the response shows (a paged list's rows and its
-total) through psycopg plus ``json.dumps``; for paged lists also the ratio to the rows alone.
+total) through psycopg plus ``json.dumps``; for paged lists also the ratio to the rows alone; and
+"less floor": the median less that of a signed-in request doing nothing (``GET /api/v1/me``: the
+token, the settings, the throttle), against the ceiling, which is what the endpoint itself costs.
 
 ``import``: imports a file of ROWS reviews as the background job does (check, then batches),
 while REGISTRARS other processes (1 unless told) each register one review at a time through the
@@ -62,7 +64,7 @@ _OPEN_COUNTS = (f", (SELECT row(count(*), count(*) FILTER (WHERE due_on < curren
 LISTS = [
     ("readyz", "/readyz", None, "SELECT 1"),
     # what any signed-in request costs before its own work (token, settings, throttle): the floor
-    ("me (signed in)", "/api/v1/me", "manager", None),
+    (FLOOR := "me (signed in)", "/api/v1/me", "manager", None),
     ("reviews", "/api/v1/reviews", "manager",
      _REVIEW_ROWS.format(extra=", (SELECT count(*) FROM reviews) AS total"), _REVIEW_ROWS.format(extra="")),
     ("open-qa", "/api/v1/open-qa", "manager", _OPEN_ROWS.format(extra=_OPEN_COUNTS), _OPEN_ROWS.format(extra="")),
@@ -153,8 +155,8 @@ def lists(args) -> None:
                                 "csrf_token": csrf(signin)})
     dsn = args.database_url.replace("postgresql+psycopg://", "postgresql://")
     raw = psycopg.connect(dsn)
-    print(f"{'list':<22}{'median ms':>10}{'p95 ms':>9}{'ceiling ms':>11}{'ratio':>7}{'rows only':>10}{'SQL':>5}"
-          f"{'bytes':>10}")
+    print(f"{'list':<22}{'median ms':>10}{'p95 ms':>9}{'ceiling ms':>11}{'ratio':>7}{'rows only':>10}"
+          f"{'less floor':>11}{'SQL':>5}{'bytes':>10}")
 
     def request(label, url, who) -> int:
         target = page if who == "page" else client
@@ -191,16 +193,19 @@ def lists(args) -> None:
                     started = time.perf_counter()
                     ceiling_query(query)
                     into[label].append(time.perf_counter() - started)
-    for label, *_rest in LISTS:
+    floor = _stats(times[FLOOR])[0]
+    for label, _url, who, *_rest in LISTS:
         median, p95 = _stats(times[label])
-        ratio, ceil_ms, rows_ratio = "", "", ""
+        ratio, ceil_ms, rows_ratio, less_floor = "", "", "", ""
         if ceilings[label]:
             cmed = _stats(ceilings[label])[0]
             ceil_ms, ratio = f"{cmed:.1f}", f"{median / cmed:.1f}x"
+            if who in tokens:  # what the endpoint adds to any signed-in request, against its ceiling
+                less_floor = f"{(median - floor) / cmed:.1f}x"
         if rows_only[label]:
             rows_ratio = f"{median / _stats(rows_only[label])[0]:.1f}x"
-        print(f"{label:<22}{median:>10.1f}{p95:>9.1f}{ceil_ms:>11}{ratio:>7}{rows_ratio:>10}{counts[label]:>5}"
-              f"{sizes[label]:>10,}")
+        print(f"{label:<22}{median:>10.1f}{p95:>9.1f}{ceil_ms:>11}{ratio:>7}{rows_ratio:>10}{less_floor:>11}"
+              f"{counts[label]:>5}{sizes[label]:>10,}")
     raw.close()
 
 

@@ -189,18 +189,19 @@ def add_conflict(user_id: int):
 @bp.post("/users/<int:user_id>/absences/<int:row_id>/remove")
 @roles_required(lc.ADMIN)
 def remove_absence(user_id: int, row_id: int):
-    session = db_session()
-    with transaction(session):
-        allocation.remove(session, Absence, user_id, row_id, current_user)
-    flash("Absence removed.", "success")
-    return redirect(url_for("admin_users.user_page", user_id=user_id) + "#absences")
+    return _remove(Absence, user_id, row_id, "Absence removed.", "#absences")
 
 
 @bp.post("/users/<int:user_id>/conflicts/<int:row_id>/remove")
 @roles_required(lc.ADMIN)
 def remove_conflict(user_id: int, row_id: int):
+    return _remove(ConflictOfInterest, user_id, row_id, "Conflict of interest removed.", "#conflicts")
+
+
+def _remove(model, user_id: int, row_id: int, done: str, section: str):
+    """Remove one of a person's absences or conflicts (audited by the service), then show their page there."""
     session = db_session()
     with transaction(session):
-        allocation.remove(session, ConflictOfInterest, user_id, row_id, current_user)
-    flash("Conflict of interest removed.", "success")
-    return redirect(url_for("admin_users.user_page", user_id=user_id) + "#conflicts")
+        allocation.remove(session, model, user_id, row_id, current_user)
+    flash(done, "success")
+    return redirect(url_for("admin_users.user_page", user_id=user_id) + section)

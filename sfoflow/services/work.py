@@ -116,10 +116,6 @@ def _conditions(f: dict, today: date, calendar: WorkingCalendar) -> list:
     return where
 
 
-def _filtered(f: dict, today: date, calendar: WorkingCalendar):
-    return select(Review).where(*_conditions(f, today, calendar))
-
-
 class _Row:
     """A list row read as plain columns (no ORM objects, no collections loaded to be counted)."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import sqlite_file
@@ -118,19 +118,34 @@ def _reached(current: frozenset[str]) -> frozenset[str] | None:
         return None
 
 
-def migration_status(engine: Engine) -> tuple[set[str], set[str]]:
+def migration_status(bind: Engine | Connection) -> tuple[set[str], set[str]]:
     """(revisions applied, revisions at head); the two are equal when the schema is up to date.
 
     A head that another applied revision ``depends_on`` is not kept in alembic_version, so
     "applied" counts the heads reached through the recorded revisions and their dependencies.
-    The migration files are read once per process; each call runs one query.
+    The migration files are read once per process; each call runs one query, on ``bind`` (a
+    connection, or an engine to take one from).
     """
-    from alembic.runtime.migration import MigrationContext
-
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return migration_status(conn)
     _script, heads = _migration_script()
-    with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
+    current = _applied(bind)
     reached = _reached(frozenset(current))
     if reached is None:  # report what the database says
         return current, set(heads)
     return (set(heads) & reached) | (current - heads), set(heads)
+
+
+def _applied(conn: Connection) -> set[str]:
+    """The revisions recorded in alembic_version; none when there is no such table yet. Read
+    directly: alembic's MigrationContext inspects the schema and logs two lines on every call."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    except DBAPIError as exc:
+        if exc.connection_invalidated:  # the database went away: not "no migrations"
+            raise
+        return set()  # no table: nothing applied

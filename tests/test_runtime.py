@@ -162,6 +162,48 @@ def test_readyz_is_503_when_the_schema_is_behind_and_the_broker_is_down(app, tes
     assert checks["broker"].startswith("error")
 
 
+def test_readyz_asks_the_broker_each_time_so_a_broker_that_stops_is_noticed_and_one_that_returns_is_too(
+        app, test_env):
+    """/readyz keeps its broker connection between calls (a load balancer asks every few seconds);
+    a kept connection must not make a stopped broker look alive."""
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("redis-server is needed to stop and start a broker")
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def listening() -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    def start():
+        proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                 "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        assert wait_for(listening, 10), "redis-server did not start"
+        return proc
+
+    other = create_app(from_env(test_env, broker_url=f"redis://127.0.0.1:{port}/0"))
+    proc = start()
+    try:
+        client = other.test_client()
+        assert client.get("/readyz").json["checks"]["broker"] == "ok"
+        proc.terminate()
+        proc.wait(timeout=10)
+        resp = client.get("/readyz")
+        assert resp.status_code == 503 and resp.json["checks"]["broker"].startswith("error")
+        proc = start()
+        assert wait_for(lambda: client.get("/readyz").status_code == 200, 10)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        app.extensions["celery"].set_current()  # creating an app made its Celery current
+        app.extensions["celery"].set_default()
+
+
 def test_each_request_logs_one_json_line_with_its_request_id(client, caplog):
     from sfoflow.logs import JsonFormatter
 

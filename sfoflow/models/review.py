@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, func, text
+from sqlalchemy import ForeignKey, Index, String, Text, bindparam, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -10,6 +10,16 @@ from .user import User
 
 # The states in which HMIP owes a QA report (workflows/lifecycle.py HMIP_OPEN_STATES), as SQL.
 OPEN_QA_STATES = "state IN ('allocated', 'awaiting_sign_off', 'in_qa', 'selected_for_hmip')"
+
+
+def in_states(states):
+    """``state IN (...)`` with the states written into the SQL rather than sent as parameters.
+
+    PostgreSQL prepares a statement run often and then plans it once for any parameters: with the
+    states as parameters that plan cannot use the partial index on open QA (below), whose
+    condition names them, and reads every allocated review instead (20 ms rather than 2 at
+    100,000 reviews). Written in, the plan knows them. The states are the code's own constants."""
+    return Review.state.in_(bindparam("states", tuple(states), expanding=True, literal_execute=True, unique=True))
 
 
 class Review(Base):

@@ -18,6 +18,7 @@ from .. import reference
 from ..deadlines import allocation as core
 from ..models import Review, User
 from ..models.allocation import Absence, Allocation, ConflictOfInterest
+from ..models.review import in_states
 from ..workflows import lifecycle as lc
 from ..working_days import london_today
 from . import audit, settings
@@ -69,7 +70,7 @@ def set_inspector(session: Session, review: Review, actor, data: dict, decision)
 # --- candidates and the suggestion ----------------------------------------------------------------
 
 def open_qa_counts(session: Session, inspector_ids: list[int] | None = None) -> dict[int, int]:
-    query = (select(Review.inspector_id, func.count()).where(Review.state.in_(HELD_STATES),
+    query = (select(Review.inspector_id, func.count()).where(in_states(HELD_STATES),
                                                              Review.inspector_id.is_not(None))
              .group_by(Review.inspector_id))
     if inspector_ids is not None:

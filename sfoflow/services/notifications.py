@@ -35,6 +35,7 @@ from ..models import AuditEvent, Review, User
 from ..models.allocation import Allocation
 from ..models.base import utcnow
 from ..models.notifications import Notification, OutboxMessage
+from ..models.review import in_states
 from ..notify import delivery
 from ..notify.senders import Sender
 from ..workflows import lifecycle as lc
@@ -126,7 +127,7 @@ def _candidates(horizon: date):
                    .correlate(Review).scalar_subquery())
     return (select(Review.id, Review.reference, Review.region, Review.state, Review.due_on, Review.received_on,
                    Review.inspector_id, allocated_at.label("allocated_at"), selected_at.label("selected_at"))
-            .where(Review.state.in_(lc.HMIP_OPEN_STATES),
+            .where(in_states(sorted(lc.HMIP_OPEN_STATES)),
                    or_(Review.due_on <= horizon, Review.state == lc.SELECTED_FOR_HMIP))
             .order_by(Review.due_on, Review.id))
 

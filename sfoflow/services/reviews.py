@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from .. import reference
 from ..models import Extension, ParallelReview, Review, User
 from ..models.base import utcnow
+from ..models.review import in_states
 from ..reports.dates import long_date
 from ..workflows import lifecycle as lc
 from ..working_days import WorkingCalendar, london_today
@@ -18,7 +19,7 @@ from .calendar import get_calendar
 from .errors import Conflict, Forbidden, NotFound, Refusal, ValidationFailed
 from .lifecycle import STALE, flush_or_conflict
 from .permissions import CASE_EDIT_STATES, EXTENSION_STATES, permissions
-from .wiring import run_intake_hooks
+from .wiring import run_intake_hooks, take_intake_locks
 
 
 def register(session: Session, data: dict, actor: User | None, calendar: WorkingCalendar | None = None) -> Review:
@@ -30,6 +31,7 @@ def register(session: Session, data: dict, actor: User | None, calendar: Working
         raise Conflict("a review with this reference already exists",
                        fields={"reference": [f"{same} is already registered"]})
     due = calendar.due_on(data["received_on"])
+    take_intake_locks(session, data)  # before the review is written, as an import takes them
     review = Review(
         reference=data["reference"], region=data["region"], offence_category=data["offence_category"],
         provider=data.get("provider") or reference.regions()[data["region"]]["provider_code"],
@@ -88,7 +90,7 @@ def filtered(viewer: User, f: dict, today: date) -> Select:
     if f.get("due_after"):
         query = query.where(Review.due_on >= f["due_after"])
     if f.get("overdue") is True:
-        query = query.where(Review.state.in_(lc.HMIP_OPEN_STATES), Review.due_on < today)
+        query = query.where(in_states(sorted(lc.HMIP_OPEN_STATES)), Review.due_on < today)
     elif f.get("overdue") is False:
         # IN the other states, not NOT IN the open ones: an index serves IN, not NOT IN.
         closed = sorted(set(lc.STATES) - lc.HMIP_OPEN_STATES)

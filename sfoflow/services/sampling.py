@@ -125,6 +125,13 @@ def lock_for_intake(session: Session, items) -> None:
         _locked_state(session, region, year)
 
 
+def lock_at_intake(session: Session, region: str, offence_category: str, received_on: date) -> None:
+    """What one registration's draw will lock, locked before its review is written (the order
+    ``bulk_intake`` takes them in for a batch: regions, then offence categories)."""
+    lock_for_intake(session, [(region, received_on)])
+    lock_categories_for_intake(session, [(offence_category, received_on)])
+
+
 def variation_threshold(session: Session) -> int:
     value = settings.get(session, "offence_variation_threshold")
     try:

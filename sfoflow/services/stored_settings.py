@@ -12,6 +12,7 @@ from sqlalchemy import JSON, String, column, event, select, table
 from sqlalchemy.orm import Session
 
 _SETTINGS = table("settings", column("key", String), column("value", JSON))
+_READ = select(_SETTINGS.c.key, _SETTINGS.c.value)  # built once: every request reads it
 _ROWS = "sfoflow.settings_rows"
 _LISTENING = "sfoflow.settings_rows_listening"
 
@@ -29,7 +30,7 @@ def rows(session: Session) -> dict:
             for name in ("after_commit", "after_rollback", "after_soft_rollback"):
                 event.listen(session, name, _drop)
             session.info[_LISTENING] = True
-        cache = dict(session.execute(select(_SETTINGS.c.key, _SETTINGS.c.value)).all())
+        cache = dict(session.execute(_READ).all())
         session.info[_ROWS] = cache
     return cache
 

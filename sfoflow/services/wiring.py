@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 Check = Callable[..., list]             # (session, review, data) -> the Refusals it finds
 Effect = Callable[..., None]            # (session, review, actor, data, decision)
 IntakeHook = Callable[..., None]        # (session, review, actor)
+IntakeLock = Callable[..., None]        # (session, region, offence_category, received_on)
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class LifecycleHooks:
     checks: Mapping[str, Check]
     effects: Mapping[str, tuple[Effect, ...]]
     intake: tuple[IntakeHook, ...]
+    # Taken before a registration writes its review, in the order a batch import takes them: a
+    # registration that wrote first and locked after could deadlock with an import of the same
+    # reference (each waiting for what the other holds).
+    intake_locks: tuple[IntakeLock, ...]
 
 
 @cache
@@ -53,7 +58,13 @@ def lifecycle_hooks() -> LifecycleHooks:
             "hmpps_complete": (hmpps_qa.complete,),
         },
         intake=(sampling.draw_at_intake,),
+        intake_locks=(sampling.lock_at_intake,),
     )
+
+
+def take_intake_locks(session: Session, data: dict) -> None:
+    for lock in lifecycle_hooks().intake_locks:
+        lock(session, data["region"], data["offence_category"], data["received_on"])
 
 
 def run_intake_hooks(session: Session, review, actor) -> None:

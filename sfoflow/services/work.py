@@ -6,12 +6,13 @@ from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, literal_column, select, text
+from sqlalchemy import Date, and_, bindparam, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from .. import reference
 from ..models import ParallelReview, Review, User
 from ..models.allocation import Absence
+from ..models.review import in_states
 from ..workflows import lifecycle as lc
 from ..working_days import WorkingCalendar, london_today
 from . import settings
@@ -22,6 +23,10 @@ from .reviews import visible
 from .views import deadline
 
 OPEN_QA = tuple(sorted(lc.HMIP_OPEN_STATES))
+_IS_OPEN_QA = in_states(OPEN_QA)
+# The day and the end of "due soon", as parameters of statements built once (below): the lists are
+# asked for all day, and building a statement cost as much as the database's answer.
+_TODAY, _SOON = bindparam("today", type_=Date), bindparam("soon", type_=Date)
 
 
 def _row(review, calendar: WorkingCalendar, today: date, deadlines: dict | None = None) -> dict:
@@ -71,7 +76,7 @@ def _deadline_once(deadlines: dict, state: str, due_on: date, calendar: WorkingC
 
 def tasks_query(inspector: User):
     """An inspector's open QA, soonest due first (served by the partial index on open QA)."""
-    where = [Review.state.in_(OPEN_QA)]
+    where = [_IS_OPEN_QA]
     mine = visible(inspector).whereclause  # an inspector's own reviews; everyone's for other roles
     if mine is not None:
         where.append(mine)
@@ -99,7 +104,7 @@ def task_list(session: Session, inspector: User, today: date | None = None) -> l
 # --- open QA -------------------------------------------------------------------------------------
 
 def _conditions(f: dict, today: date, calendar: WorkingCalendar) -> list:
-    where = [Review.state.in_(OPEN_QA)]
+    where = [_IS_OPEN_QA]
     if f.get("overdue") is True:
         where.append(Review.due_on < today)
     elif f.get("overdue") is False:
@@ -136,16 +141,20 @@ class _Inspector:
         self.id, self.name = id_, name
 
 
+_PARALLEL = (select(func.count(ParallelReview.id)).where(ParallelReview.review_id == Review.id)
+             .correlate(Review).scalar_subquery())
+# The columns every work list shows, built once (each list adds its conditions): the inspector's
+# name by a join, and parallel reviews counted in SQL.
+_ROWS = (select(Review.id, Review.reference, Review.region, Review.offence_category, Review.state,
+                Review.received_on, Review.due_on, Review.original_due_on, Review.is_high_profile,
+                Review.version, Review.inspector_id, User.name.label("inspector_name"),
+                _PARALLEL.label("parallel_reviews"))
+         .outerjoin(User, User.id == Review.inspector_id))
+
+
 def _rows_query(where: list):
     """The open QA rows' columns, the inspector's name by a join and parallel reviews counted in SQL."""
-    parallel = (select(func.count(ParallelReview.id)).where(ParallelReview.review_id == Review.id)
-                .correlate(Review).scalar_subquery())
-    return (select(Review.id, Review.reference, Review.region, Review.offence_category, Review.state,
-                   Review.received_on, Review.due_on, Review.original_due_on, Review.is_high_profile,
-                   Review.version, Review.inspector_id, User.name.label("inspector_name"),
-                   parallel.label("parallel_reviews"))
-            .outerjoin(User, User.id == Review.inspector_id)
-            .where(*where))
+    return _ROWS.where(*where)
 
 
 def page_bounds(page: int, total: int, per_page: int) -> tuple[int, int]:
@@ -154,15 +163,18 @@ def page_bounds(page: int, total: int, per_page: int) -> tuple[int, int]:
     return min(max(page, 1), pages), pages
 
 
+_COUNTS = select(
+    func.count(),
+    func.count().filter(Review.due_on < _TODAY),
+    func.count().filter(and_(Review.due_on >= _TODAY, Review.due_on <= _SOON)),
+    func.count().filter(Review.inspector_id.is_(None)),
+).where(_IS_OPEN_QA)
+
+
 def counts(session: Session, today: date, calendar: WorkingCalendar, due_soon_days: int) -> dict:
     """Counts over every open QA (not the filtered list), in one query."""
     soon = calendar.add_working_days(today, due_soon_days)
-    row = session.execute(select(
-        func.count(),
-        func.count().filter(Review.due_on < today),
-        func.count().filter(and_(Review.due_on >= today, Review.due_on <= soon)),
-        func.count().filter(Review.inspector_id.is_(None)),
-    ).where(Review.state.in_(OPEN_QA))).one()
+    row = session.execute(_COUNTS, {"today": today, "soon": soon}).one()
     return {"open": row[0], "overdue": row[1], "due_soon": row[2], "unallocated": row[3],
             "due_soon_working_days": due_soon_days}
 
@@ -182,9 +194,10 @@ def open_qa(session: Session, f: dict, today: date | None = None, *, per_page: i
     page, pages = page_bounds(int(f.get("page") or 1), total, per_page)
     rows = session.execute(_rows_query(where).order_by(Review.due_on, Review.id)
                            .limit(per_page).offset((page - 1) * per_page)).all()
+    deadlines: dict = {}  # a page of open QA shares a few due dates
     return {"today": today, "counts": every,
             "total": total, "page": page, "per_page": per_page, "pages": pages,
-            "items": [_row(_Row(r), calendar, today) for r in rows]}
+            "items": [_row(_Row(r), calendar, today, deadlines) for r in rows]}
 
 
 CSV_COLUMNS = ("reference", "region", "inspector", "state", "received_on", "due_on", "original_due_on",
@@ -225,14 +238,20 @@ def open_qa_csv(session: Session, f: dict, today: date | None = None, batch: int
 
 # --- workload ---------------------------------------------------------------------------------------
 
-def held_counts_query(today: date, soon: date):
-    """What each inspector holds, by state, with how many are overdue and due soon: counted in SQL,
-    one row per inspector and state, from the partial index on open QA."""
-    return (select(Review.inspector_id, Review.state, func.count(),
-                   func.count().filter(Review.due_on < today),
-                   func.count().filter(Review.due_on.between(today, soon)))
-            .where(Review.state.in_(HELD_STATES), Review.inspector_id.is_not(None))
-            .group_by(Review.inspector_id, Review.state))
+# One query: each active inspector, whether they are away today, and what they hold by state,
+# counted in SQL from the partial index on open QA.
+_HELD = (select(Review.inspector_id, Review.state, func.count().label("n"),
+                func.count().filter(Review.due_on < _TODAY).label("overdue"),
+                func.count().filter(Review.due_on.between(_TODAY, _SOON)).label("due_soon"))
+         .where(in_states(HELD_STATES), Review.inspector_id.is_not(None))
+         .group_by(Review.inspector_id, Review.state).subquery("held"))
+_AWAY_TODAY = (select(Absence.id).where(Absence.inspector_id == User.id, Absence.from_date <= _TODAY,
+                                        Absence.to_date >= _TODAY).exists())
+_WORKLOAD = (select(User.id, User.name, User.email, User.is_senior, User.capacity, _AWAY_TODAY,
+                    _HELD.c.state, _HELD.c.n, _HELD.c.overdue, _HELD.c.due_soon)
+             .outerjoin(_HELD, _HELD.c.inspector_id == User.id)
+             .where(User.role == lc.INSPECTOR, User.is_active)
+             .order_by(User.name, User.id))
 
 
 def workload(session: Session, today: date | None = None) -> list[dict]:
@@ -240,24 +259,22 @@ def workload(session: Session, today: date | None = None) -> list[dict]:
     today = today or london_today()
     calendar = get_calendar(session)
     soon = calendar.add_working_days(today, int(settings.get(session, "digest_due_soon_working_days")))
-    away_today = (select(Absence.id).where(Absence.inspector_id == User.id, Absence.from_date <= today,
-                                           Absence.to_date >= today).exists())
-    people = session.execute(select(User, away_today).where(User.role == lc.INSPECTOR, User.is_active)
-                             .order_by(User.name, User.id)).all()  # with whether each is away today
-    held = defaultdict(lambda: defaultdict(int))
-    for inspector_id, state, n, overdue, due_soon in session.execute(held_counts_query(today, soon)):
-        held[inspector_id][state] += n
-        held[inspector_id]["overdue"] += overdue
-        held[inspector_id]["due_soon"] += due_soon
-    out = []
-    for u, absent in people:
-        h = held[u.id]
-        open_ = sum(h[s] for s in HELD_STATES)
-        out.append({"inspector": {"id": u.id, "name": u.name, "email": u.email}, "is_senior": u.is_senior,
-                    "capacity": u.capacity, "open": open_, "spare": u.capacity - open_,
-                    "by_state": {s: h[s] for s in HELD_STATES}, "overdue": h["overdue"], "due_soon": h["due_soon"],
-                    "absent_today": absent})
-    return out
+    out: dict[int, dict] = {}  # by inspector, in the query's order (by name)
+    for uid, name, email, senior, capacity, absent, state, n, overdue, due_soon in session.execute(
+            _WORKLOAD, {"today": today, "soon": soon}):
+        row = out.get(uid)
+        if row is None:
+            row = out[uid] = {"inspector": {"id": uid, "name": name, "email": email}, "is_senior": senior,
+                              "capacity": capacity, "open": 0, "spare": capacity,
+                              "by_state": dict.fromkeys(HELD_STATES, 0), "overdue": 0, "due_soon": 0,
+                              "absent_today": absent}
+        if state is not None:  # an inspector holding nothing has one row, with no state
+            row["by_state"][state] += n
+            row["open"] += n
+            row["spare"] -= n
+            row["overdue"] += overdue
+            row["due_soon"] += due_soon
+    return list(out.values())
 
 
 # --- timeliness -------------------------------------------------------------------------------------

@@ -10,22 +10,25 @@ bp = Blueprint("health", __name__)
 
 
 def readiness(app: Flask) -> dict[str, str]:
-    """Each dependency with "ok" or what is wrong. Reports, never raises: load balancers call it."""
+    """Each dependency with "ok" or what is wrong. Reports, never raises: load balancers call it,
+    every few seconds, so it asks each dependency one question on a connection it already has."""
     checks = {}
     engine = app.extensions["sfoflow_db"].engine
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-        current, heads = migration_status(engine)
+            checks["database"] = "ok"
+            current, heads = migration_status(conn)
         checks["migrations"] = "ok" if current == heads else f"not at head: {sorted(current)} != {sorted(heads)}"
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
         checks["migrations"] = "unknown"
     try:
-        celery = app.extensions["celery"]
-        with celery.connection_for_write() as conn:
+        with app.extensions["celery"].pool.acquire(block=True, timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+            client = getattr(conn.default_channel, "client", None)
+            if client is not None:  # Redis: a pooled connection may have gone stale, so ask
+                client.ping()
         checks["broker"] = "ok"
     except Exception as exc:
         checks["broker"] = f"error: {type(exc).__name__}"

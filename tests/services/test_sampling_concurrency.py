@@ -201,3 +201,71 @@ def test_batches_that_lock_their_regions_first_do_not_deadlock(database, session
     for d in session.scalars(select(SampleDecision)):
         orders[d.region].append(d.arrival_order)
     assert {r: sorted(o) for r, o in orders.items()} == {"london": list(range(1, 7)), "wales": list(range(1, 7))}
+
+
+def test_a_registration_and_an_import_of_the_same_reference_at_once_never_deadlock(database, session):
+    """An import batch locks its regions and then writes its reviews; a registration must lock
+    before it writes too. A registration that wrote its review first and then waited for the
+    region would hold the reference the batch is about to write: each waits for the other, and
+    PostgreSQL kills one. Here the batch writes the reference and the registration is told it is
+    taken."""
+    if database.dialect != "postgresql":
+        import pytest
+
+        pytest.skip("waiting on a row lock needs PostgreSQL (SQLite serialises writers)")
+    import time
+
+    from sqlalchemy import text
+
+    from sfoflow.db import transaction
+    from sfoflow.services import bulk_intake, reviews
+    from sfoflow.services import sampling as svc
+    from sfoflow.services.errors import Conflict
+
+    row = {"reference": "SFO/SAME/1", "region": "london", "offence_category": "homicide", "received_on": RECEIVED,
+           "provider": None, "is_high_profile": False, "parallel_reviews": [], "local_team_email": "sfo@example.org"}
+    batch_locked, results = threading.Event(), {}
+
+    def registration_waits_for_a_lock() -> bool:
+        with database.engine.connect() as conn:
+            for _ in range(500):
+                if conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND wait_event_type = 'Lock'")).scalar_one():
+                    return True
+                conn.rollback()
+                time.sleep(0.02)
+        return False
+
+    def batch():
+        with database.session() as s:
+            s.info["sampling_key"] = KEY
+            try:
+                with transaction(s):
+                    svc.lock_for_intake(s, [("london", RECEIVED)])
+                    batch_locked.set()
+                    assert registration_waits_for_a_lock(), "the registration did not wait for the region"
+                    bulk_intake.register_available(s, [dict(row)], None)
+                results["batch"] = "committed"
+            except Exception as exc:  # noqa: BLE001 - the test reads what each side got
+                results["batch"] = exc
+
+    def registration():
+        assert batch_locked.wait(10)
+        with database.session() as s:
+            s.info["sampling_key"] = KEY
+            try:
+                with transaction(s):
+                    reviews.register(s, dict(row), None)
+                results["registration"] = "committed"
+            except Exception as exc:  # noqa: BLE001
+                results["registration"] = exc
+
+    pool = [threading.Thread(target=batch), threading.Thread(target=registration)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join(timeout=60)
+    assert results["batch"] == "committed", results
+    assert isinstance(results["registration"], Conflict), results
+    session.expire_all()
+    assert session.scalars(select(Review.reference).where(Review.reference == "SFO/SAME/1")).all() == ["SFO/SAME/1"]

@@ -202,6 +202,26 @@ def test_workload_per_inspector(client, world, session):
     assert (items[bob.id]["open"], items[bob.id]["spare"], items[bob.id]["is_senior"]) == (1, 2, True)
 
 
+def test_workload_lists_every_active_inspector_by_name_with_who_is_away_today(client, world, session):
+    from sfoflow.models.allocation import Absence
+
+    ann, bob = world["ann"][0], world["bob"][0]
+    cat, _ = make_person(session, "inspector", name="Cat", capacity=4)  # holds nothing
+    gone, _ = make_person(session, "inspector", name="Abe")
+    gone.is_active = False  # left: not listed, though first by name
+    day = timedelta(days=1)
+    session.add_all([Absence(inspector_id=cat.id, from_date=TODAY - day, to_date=TODAY),  # away today
+                     Absence(inspector_id=bob.id, from_date=TODAY + day, to_date=TODAY + 5 * day)])  # from tomorrow
+    session.commit()
+    _m, token = make_person(session, "manager")
+    items = client.get("/api/v1/workload", headers=auth(token)).json["items"]
+    assert [(i["inspector"]["name"], i["open"], i["spare"], i["absent_today"]) for i in items] == [
+        ("Ann", 3, 2, False), ("Bob", 1, 2, False), ("Cat", 0, 4, True)]
+    assert items[2]["by_state"] == {"allocated": 0, "in_qa": 0, "awaiting_sign_off": 0}
+    assert (items[2]["overdue"], items[2]["due_soon"]) == (0, 0)
+    assert {i["inspector"]["id"] for i in items} == {ann.id, bob.id, cat.id}
+
+
 # --- timeliness ------------------------------------------------------------------------------------------------
 
 def test_timeliness_is_measured_against_the_original_due_date(client, session):

@@ -8,13 +8,24 @@ total) through psycopg plus ``json.dumps``; for paged lists also the ratio to th
 "less floor": the median less that of a signed-in request doing nothing (``GET /api/v1/me``: the
 token, the settings, the throttle), against the ceiling, which is what the endpoint itself costs.
 
+``lists --bare`` is a diagnostic, not a way to run sfoflow: it takes the signed-in floor away from
+the running app (each token's user looked up once and kept, settings read once per process, no
+throttle check, no pool ping) to show what the lists would cost if signing in were free. A list
+still over 3x of its ceiling then is over it because of Flask, the session and its transaction,
+not because of anything sfoflow does per request.
+
+After the table, ``lists`` builds the workload's answer up a layer at a time (its statement through
+psycopg, then in a transaction, then through the application's engine and session, then the whole
+service) and prints each layer's median beside the whole request: where the time between the
+ceiling and the answer goes.
+
 ``import``: imports a file of ROWS reviews as the background job does (check, then batches),
 while REGISTRARS other processes (1 unless told) each register one review at a time through the
 ordinary service, as web workers would; prints rows/s, the median and longest wait of a single
 registration, and each region's selections against n/5. The goals (issue 16): 10,000 rows in
 under 10 s on PostgreSQL; a single registration never waits a second, on either database.
 
-    .venv/bin/python benchmarks/scale.py lists --reviews 1000 [--database-url URL] [--requests 30]
+    .venv/bin/python benchmarks/scale.py lists --reviews 1000 [--database-url URL] [--requests 30] [--bare]
     .venv/bin/python benchmarks/scale.py import --rows 10000 [--database-url URL] [--registrars N]
     .venv/bin/python benchmarks/scale.py import --rows 10000 --database-url sqlite:////tmp/bench.sqlite
 
@@ -108,6 +119,89 @@ def _app(url: str):
     return app
 
 
+def _take_the_floor_away(app) -> None:
+    """--bare: what a signed-in request costs before its own work, taken away (see the docstring)."""
+    from flask import g, request
+
+    from sfoflow.api import auth
+    from sfoflow.services import settings, stored_settings
+
+    app.extensions["sfoflow_db"].engine.pool._pre_ping = False
+    read_settings, settings_once = stored_settings.rows, {}
+
+    def rows_once(session):  # the first transaction reads them; every later one shares that copy
+        if "rows" not in settings_once:
+            settings_once["rows"] = read_settings(session)
+        return settings_once["rows"]
+
+    stored_settings.rows = settings._stored = rows_once  # settings imports it by name
+    look_up, users_by_header = auth.current_user, {}
+
+    def current_user():  # the first request with a token looks it up (and is throttled) as usual
+        header = request.headers.get("Authorization", "")
+        if header not in users_by_header:
+            users_by_header[header] = look_up()
+        g.user = users_by_header[header]
+        return g.user
+
+    auth.current_user = current_user  # require() calls it by its module-level name
+
+
+def _workload_layers(app, dsn: str, ceiling_sql: str, rounds: int, whole_request_ms: float) -> None:
+    """The workload's answer built up a layer at a time, each timed in the same rounds: where the
+    time between its ceiling and the whole request goes."""
+    import psycopg
+    from sqlalchemy import event
+
+    from sfoflow.services import work
+    from sfoflow.working_days import london_today
+
+    today, database = london_today(), app.extensions["sfoflow_db"]
+    sent = []  # the workload's own statement and its parameters, as the application sends them
+    keep = lambda _conn, _cursor, statement, parameters, *_: sent.append((statement, parameters))  # noqa: E731
+    event.listen(database.engine, "before_cursor_execute", keep)
+    with database.session() as session:
+        work.workload(session, today)
+    event.remove(database.engine, "before_cursor_execute", keep)
+    sql, params = next((statement, values) for statement, values in sent if "held" in statement)
+    autocommit, in_transaction = psycopg.connect(dsn, autocommit=True), psycopg.connect(dsn)
+
+    def query(conn, statement, values=None):
+        with conn.cursor() as cur:
+            cur.execute(statement, values)
+            json.dumps(cur.fetchall(), default=str)
+
+    def in_a_transaction():
+        query(in_transaction, sql, params)
+        in_transaction.rollback()
+
+    def through_the_session(run):
+        with database.session() as session:
+            run(session)
+
+    layers = [
+        ("the ceiling (hand-written, psycopg)", lambda: query(autocommit, ceiling_sql)),
+        ("sfoflow's statement, psycopg", lambda: query(autocommit, sql, params)),
+        ("  in a transaction (BEGIN, ROLLBACK)", in_a_transaction),
+        ("  through the app's engine and session", lambda: through_the_session(lambda s: s.execute(
+            work._WORKLOAD, {"today": params["today"], "soon": params["soon"]}).all())),
+        ("  the service (settings, calendar, rows)", lambda: through_the_session(lambda s: work.workload(
+            s, today))),
+    ]
+    times = {label: [] for label, _run in layers}
+    for _ in range(max(rounds, 20) * 5):  # interleaved, as the lists are
+        for label, run in layers:
+            started = time.perf_counter()
+            run()
+            times[label].append(time.perf_counter() - started)
+    print("\nworkload, a layer at a time (median ms):")
+    for label, _run in layers:
+        print(f"  {label:<44}{_stats(times[label])[0]:>6.2f}")
+    print(f"  {'the whole request (from the table above)':<44}{whole_request_ms:>6.2f}")
+    autocommit.close()
+    in_transaction.close()
+
+
 def _stats(times: list[float]) -> tuple[float, float]:
     times = sorted(times)
     return statistics.median(times) * 1000, times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))] * 1000
@@ -135,6 +229,9 @@ def lists(args) -> None:
         conn.execute(text("VACUUM ANALYZE"))
     print(f"loaded {args.reviews:,} reviews in {seconds + 0:.1f} s")
     app = _app(args.database_url)
+    if args.bare:
+        _take_the_floor_away(app)
+        print("bare: each token's user kept, settings read once, no throttle check, no pool ping")
     engine = app.extensions["sfoflow_db"].engine
     with app.extensions["sfoflow_db"].session() as session:
         inspector_id = session.execute(text(
@@ -207,6 +304,8 @@ def lists(args) -> None:
         print(f"{label:<22}{median:>10.1f}{p95:>9.1f}{ceil_ms:>11}{ratio:>7}{rows_ratio:>10}{less_floor:>11}"
               f"{counts[label]:>5}{sizes[label]:>10,}")
     raw.close()
+    _workload_layers(app, dsn, next(sql for label, _url, _who, sql, *_ in LISTS if label == "workload"),
+                     args.requests, _stats(times["workload"])[0])
 
 
 def _register_singly(url, actor_id, regions, day, done, results, index=0) -> None:
@@ -305,6 +404,8 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--bare", action="store_true",
+                        help="lists: take the signed-in floor away, to see what Flask and the session cost alone")
     parser.add_argument("--concurrent", action="store_true", help="(the default on every database now)")
     parser.add_argument("--registrars", type=int, default=1,
                         help="processes registering one review at a time during the import (as web workers would)")

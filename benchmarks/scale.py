@@ -119,6 +119,13 @@ def _app(url: str):
     return app
 
 
+def _answer(conn, sql: str, params=None) -> None:
+    """A ceiling: one query through psycopg, its rows read and turned into JSON."""
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        json.dumps(cur.fetchall(), default=str)
+
+
 def _take_the_floor_away(app) -> None:
     """--bare: what a signed-in request costs before its own work, taken away (see the docstring)."""
     from flask import g, request
@@ -166,13 +173,8 @@ def _workload_layers(app, dsn: str, ceiling_sql: str, rounds: int, whole_request
     sql, params = next((statement, values) for statement, values in sent if "held" in statement)
     autocommit, in_transaction = psycopg.connect(dsn, autocommit=True), psycopg.connect(dsn)
 
-    def query(conn, statement, values=None):
-        with conn.cursor() as cur:
-            cur.execute(statement, values)
-            json.dumps(cur.fetchall(), default=str)
-
     def in_a_transaction():
-        query(in_transaction, sql, params)
+        _answer(in_transaction, sql, params)
         in_transaction.rollback()
 
     def through_the_session(run):
@@ -180,8 +182,8 @@ def _workload_layers(app, dsn: str, ceiling_sql: str, rounds: int, whole_request
             run(session)
 
     layers = [
-        ("the ceiling (hand-written, psycopg)", lambda: query(autocommit, ceiling_sql)),
-        ("sfoflow's statement, psycopg", lambda: query(autocommit, sql, params)),
+        ("the ceiling (hand-written, psycopg)", lambda: _answer(autocommit, ceiling_sql)),
+        ("sfoflow's statement, psycopg", lambda: _answer(autocommit, sql, params)),
         ("  in a transaction (BEGIN, ROLLBACK)", in_a_transaction),
         ("  through the app's engine and session", lambda: through_the_session(lambda s: s.execute(
             work._WORKLOAD, {"today": params["today"], "soon": params["soon"]}).all())),
@@ -264,11 +266,6 @@ def lists(args) -> None:
         resp.close()
         return size
 
-    def ceiling_query(sql) -> None:
-        with raw.cursor() as cur:
-            cur.execute(sql, {"inspector": inspector_id, "year": year})
-            json.dumps(cur.fetchall(), default=str)
-
     counts, sizes = {}, {}
     for label, url, who, *_sql in LISTS:
         request(label, url, who)  # warm
@@ -288,7 +285,7 @@ def lists(args) -> None:
             for query, into in ((sql, ceilings), (rows_sql[0] if rows_sql else None, rows_only)):
                 if query:
                     started = time.perf_counter()
-                    ceiling_query(query)
+                    _answer(raw, query, {"inspector": inspector_id, "year": year})
                     into[label].append(time.perf_counter() - started)
     floor = _stats(times[FLOOR])[0]
     for label, _url, who, *_rest in LISTS:

@@ -155,9 +155,13 @@ def received_on(item: PlannedReview, today: date, calendar: WorkingCalendar) -> 
     return min(day, today)
 
 
-def load(session: Session, *, production: bool, today: date | None = None, seed: int = SEED,
-         count: int = REVIEWS_PER_YEAR) -> Summary:
-    """Add whatever of the demo year is missing. Each review commits on its own."""
+def load(session: Session, *, production: bool, today: date | None = None, now: datetime | None = None,
+         seed: int = SEED, count: int = REVIEWS_PER_YEAR) -> Summary:
+    """Add whatever of the demo year is missing. Each review commits on its own.
+
+    The year is laid around ``today`` (default: the London date of ``now``), and nothing is
+    recorded later than ``now`` (default: the clock, or the end of ``today`` when that is another
+    day), so the demo can be laid around any day: a weekend, a bank holiday, a day in the past."""
     if production:
         raise DemoRefused("demo data (users with a published password) is never loaded in production")
     # The replayed past sends no task to a worker (its emails are recorded as sent); today's
@@ -165,7 +169,7 @@ def load(session: Session, *, production: bool, today: date | None = None, seed:
     dispatcher = session.info.get(DISPATCHER)
     session.info[DISPATCHER] = NoDispatcher()
     try:
-        return _load(session, today, seed, count)
+        return _load(session, *_today_and_now(today, now), seed, count)
     finally:
         if dispatcher is None:
             session.info.pop(DISPATCHER, None)
@@ -173,8 +177,16 @@ def load(session: Session, *, production: bool, today: date | None = None, seed:
             session.info[DISPATCHER] = dispatcher
 
 
-def _load(session: Session, today: date | None, seed: int, count: int) -> Summary:
-    today = today or london_today()
+def _today_and_now(today: date | None, now: datetime | None) -> tuple[date, datetime]:
+    clock = now or datetime.now(UTC)
+    if today is None:
+        return london_today(clock), clock
+    if now is None and london_today(clock) != today:
+        clock = datetime.combine(today, time(23, 59), tzinfo=LONDON).astimezone(UTC)
+    return today, clock
+
+
+def _load(session: Session, today: date, now: datetime, seed: int, count: int) -> Summary:
     calendar = get_calendar(session)
     summary = Summary()
     people = _ensure_users(session, summary)
@@ -197,13 +209,13 @@ def _load(session: Session, today: date | None, seed: int, count: int) -> Summar
             "parallel_reviews": [{"type": t, "status": s} for t, s in item.parallel_reviews],
             "local_team_email": f"sfo.{item.region.replace('_', '.')}@{EMAIL_DOMAIN}",
         })
-        with _clock(session, _moment(received, 9, today)), transaction(session):
+        with _clock(session, _moment(received, 9, today, now)), transaction(session):
             review = reviews.register(session, payload, central, calendar=calendar)
         created.append((review.id, item))
         summary.reviews_created += 1
     journeys = _journeys(session, created, today, calendar, seed)
     for review_id, item in created:
-        _progress(session, session.get(Review, review_id), item, journeys.get(review_id), people, today,
+        _progress(session, session.get(Review, review_id), item, journeys.get(review_id), people, today, now,
                   calendar, summary)
     _past_emails_were_sent(session, today, summary)
     return summary
@@ -227,7 +239,8 @@ def _past_emails_were_sent(session: Session, today: date, summary: Summary) -> N
 
 # --- the people's year: absences, conflicts ------------------------------------------------------
 
-# (inspector, first working day from today, working days) - some away now, some soon, one back.
+# (inspector, first working day counted from the last working day on or before today, working
+# days) - some away now (over a weekend or bank holiday too), some soon, one back.
 ABSENCES = [("Basil Birch", 3, 5, "Annual leave (demo data)"),
             ("Dara Damson", 0, 2, "Training course (demo data)"),
             ("Fern Fir", -15, 10, "Annual leave (demo data)")]
@@ -247,7 +260,8 @@ def _ensure_absences_and_conflicts(session: Session, people, today: date, calend
         if user is None or session.scalar(select(func.count()).select_from(Absence)
                                           .where(Absence.inspector_id == user.id)):
             continue
-        first = calendar.add_working_days(calendar.next_working_day(today), offset)
+        anchor = today if calendar.is_working_day(today) else calendar.add_working_days(today, -1)
+        first = calendar.add_working_days(anchor, offset)
         last = calendar.add_working_days(first, days - 1)
         with transaction(session):
             allocation.add_absence(session, user.id, {"from_date": first, "to_date": last, "reason": reason}, admin)
@@ -264,10 +278,10 @@ def _ensure_absences_and_conflicts(session: Session, people, today: date, calend
 
 # --- the clock: what happened on a past day is recorded on that day ------------------------------
 
-def _moment(day: date, hour: int, today: date) -> datetime:
-    """``hour`` o'clock London time on ``day`` (never later than now), as aware UTC."""
+def _moment(day: date, hour: int, today: date, now: datetime) -> datetime:
+    """``hour`` o'clock London time on ``day`` (never later than ``now``), as aware UTC."""
     moment = datetime.combine(day, time(hour, 0), tzinfo=LONDON).astimezone(UTC)
-    return min(moment, datetime.now(UTC)) if day >= today else moment
+    return min(moment, now) if day >= today else moment
 
 
 @contextmanager
@@ -304,6 +318,7 @@ class Journey:
     start: date  # the working day the 15-day clock starts from
     steps: list[tuple[str, int]]
     rng_seed: str
+    tone: str | None = None  # EXEMPLARY or POOR: a review written unusually well or badly
 
     def day(self, calendar: WorkingCalendar, n: int) -> date:
         return calendar.add_working_days(self.start, n) if n > 0 else self.start
@@ -335,6 +350,9 @@ _STATE_AFTER = {"allocate": lc.ALLOCATED, "start": lc.IN_QA, "submit": lc.AWAITI
                 "return": lc.IN_QA, "approve": lc.FEEDBACK_SENT}
 LATE_SHARE = 0.15  # QAs whose inspector submits after the deadline
 RETURNED_SHARE = 0.12  # QAs a manager returns once before approving
+# One QA sent in TONE_EVERY finds an exemplary review, and one a poor one, whatever day the year is
+# laid around: a real year's ratings run from Inadequate to Outstanding, not Good and RI alone.
+EXEMPLARY, POOR, TONE_EVERY = "exemplary", "poor", 20
 
 
 def _journey(review: Review, calendar: WorkingCalendar, seed: int) -> Journey:
@@ -388,16 +406,19 @@ def _journeys(session: Session, created, today: date, calendar: WorkingCalendar,
         if pool:
             forced.add(pool[0])
             out[pool[0]][1].truncate(last_action, out[pool[0]][2])
+    sent = sorted((rid for rid, (_, j, _) in out.items() if not is_open(j)), key=lambda rid: out[rid][0].reference)
+    for n, rid in enumerate(sent):
+        out[rid][1].tone = {3: EXEMPLARY, TONE_EVERY // 2 + 3: POOR}.get(n % TONE_EVERY)
     return {rid: j for rid, (_, j, _) in out.items()}
 
 
 def _progress(session, review: Review, item: PlannedReview, journey: Journey | None, people, today: date,
-              calendar: WorkingCalendar, summary: Summary) -> None:
+              now: datetime, calendar: WorkingCalendar, summary: Summary) -> None:
     """Move a new review as far as a real one of its age would have gone, each step on its own day."""
     central, manager = people[lc.CENTRAL_TEAM][0], people[lc.MANAGER][0]
     if item.fate < WITHDRAWN_SHARE:
         day = calendar.add_working_days(calendar.next_working_day(review.received_on), 2)
-        with _clock(session, _moment(min(day, today), 11, today)):
+        with _clock(session, _moment(min(day, today), 11, today, now)):
             _act(session, review, "withdraw", central, summary,
                  reason="Withdrawn by the region: the review is being rewritten (demo data)")
         return
@@ -407,14 +428,15 @@ def _progress(session, review: Review, item: PlannedReview, journey: Journey | N
     quality = rng.betavariate(5, 2)
     for n, (action, working_day) in enumerate(journey.done(calendar, today)):
         day = journey.day(calendar, working_day)
-        with _clock(session, _moment(day, 10 + min(n, 7), today)):
+        with _clock(session, _moment(day, 10 + min(n, 7), today, now)):
             if action == "allocate":
                 inspector = _pick_inspector(session, review, day, rng)
                 ok = _act(session, review, action, central, summary, inspector_id=inspector.id)
             elif action in ("start", "submit"):
                 ok = _act(session, review, action, session.get(User, review.inspector_id), summary)
             elif action in ("draft", "complete"):
-                ok = _fill(session, review, rng, quality, complete=action == "complete", summary=summary)
+                ok = _fill(session, review, rng, quality, complete=action == "complete", summary=summary,
+                           tone=journey.tone)
             elif action == "return":
                 ok = _act(session, review, action, manager, summary, reason=rng.choice(RETURN_REASONS))
             else:  # approve, when sign-off is on (otherwise submit has sent the report)
@@ -447,7 +469,7 @@ SUMMARIES = [
 
 
 def _fill(session: Session, review: Review, rng: random.Random, quality: float, *, complete: bool,
-          summary: Summary) -> bool:
+          summary: Summary, tone: str | None = None) -> bool:
     """Answer the QA form as an inspector would: some of it (a draft) or all of it."""
     from .assessment.framework import TEXT
     from .services import assessment
@@ -462,14 +484,16 @@ def _fill(session: Session, review: Review, rng: random.Random, quality: float, 
         if item.answer_type == TEXT:
             answers[item.id] = {"answer": "Recorded in the review's chronology (demo data)."}
         else:
-            yes = rng.random() < 0.35 + 0.6 * quality
+            yes = rng.random() < {EXEMPLARY: 0.97, POOR: 0.15}.get(tone, 0.35 + 0.6 * quality)
             answers[item.id] = {"answer": "yes" if yes else "no",
                                 **({} if yes else {"note": "Not evidenced in the review (demo data)."})}
     if complete:
         for standard in framework.standards:
             judged = [i.id for i in standard.judgement_items()]
             share = sum(answers.get(i, {}).get("answer") == "yes" for i in judged) / max(1, len(judged))
-            rating = ("outstanding" if share >= 0.95 and rng.random() < 0.3 else "good" if share >= 0.7
+            # Outstanding needs seed 000's characteristics, which an exemplary review shows
+            outstanding = share >= 0.8 if tone == EXEMPLARY else share >= 0.95 and rng.random() < 0.3
+            rating = ("outstanding" if outstanding else "good" if share >= 0.7
                       else "requires_improvement" if share >= 0.4 else "inadequate")
             ratings[standard.id] = rating
             feedback[standard.id] = FEEDBACK[rating]

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sfoflow import create_app, db
 from sfoflow.config import from_env
 from sfoflow.models import Base
-from tests.support import web
+from tests.support import clock, web
 from tests.support.worker import broker_problem, purge, start_worker
 
 CI = os.environ.get("CI", "").lower() == "true"
@@ -32,12 +32,51 @@ def test_settings():
     return env, from_env(env)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--at", metavar="WHEN", default=os.environ.get(clock.ENV_AT),
+                     help="pin the clock of the tests and of every process they start to WHEN "
+                          "(YYYY-MM-DD, 10:00 London time, or 'YYYY-MM-DD HH:MM' London time, or with Z or "
+                          f"an offset) and let it tick from there; default ${clock.ENV_AT}, else the real clock")
+
+
+def pytest_configure(config):
+    when = config.getoption("--at")
+    if when:
+        try:
+            config._sfoflow_clock = clock.pin(when)
+        except clock.BadMoment as exc:
+            raise pytest.UsageError(f"--at: {exc}") from None
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(config.rootpath)
+    for item in items:
+        module = Path(str(item.path)).relative_to(root).as_posix()
+        if clock.is_dated(module, item.fixturenames, item.get_closest_marker("dated") is not None):
+            item.add_marker(pytest.mark.dated)
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_sfoflow_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
 def pytest_report_header(config):
     _env, s = test_settings()
     from sqlalchemy.engine import make_url
 
+    moment = clock.pinned_moment()
     return [f"sfoflow database: {make_url(s.database_url).render_as_string(hide_password=True)}",
-            f"sfoflow broker: {s.broker_url.split('@')[-1]}"]
+            f"sfoflow broker: {s.broker_url.split('@')[-1]}",
+            f"sfoflow clock: pinned to {clock.describe(moment)}" if moment else "sfoflow clock: real"]
+
+
+@pytest.fixture
+def today():
+    """Today in London by the tests' clock (pinned with --at, else real). A test that needs a
+    particular kind of day pins its own with time_machine instead."""
+    return clock.today()
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from sfoflow import demo
 from sfoflow.models import AuditEvent, ParallelReview, Review, User
 from sfoflow.models.assessment import QaReport
 from sfoflow.services import users as user_service
+from tests.support import clock
 from tests.support.cli import sfoflow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,16 +130,57 @@ def test_the_demo_command_refuses_in_production(tmp_path):
     assert "never loaded in production" in result.stderr
 
 
-def test_after_the_demo_the_years_figures_look_like_a_real_year(session, client):
+def test_the_demo_command_lays_the_year_around_the_day_it_is_given(session, test_env):
+    """``sfoflow demo --today``: the substitute Boxing Day holiday, Monday 28 December 2026. The
+    year's newest review is received by then, and someone is away on it (an absence that spans a
+    bank holiday counts on it)."""
+    from sfoflow.models.allocation import Absence
+
+    result = subprocess.run(sfoflow("demo", "--today", "2026-12-28"), env=test_env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    newest = session.scalar(select(func.max(Review.received_on)))
+    assert date(2026, 12, 14) <= newest <= date(2026, 12, 28)
+    away = session.scalars(select(Absence).where(Absence.from_date <= date(2026, 12, 28),
+                                                 Absence.to_date >= date(2026, 12, 28))).all()
+    assert len(away) == 1
+
+
+# Days the demo must look right on, laid around each and opened on each (the clock pinned there),
+# and the tests' own today (real, or pinned by --at in .ci/run's run over awkward days).
+AWKWARD_DAYS = [
+    date(2026, 12, 6),  # a Sunday
+    date(2026, 12, 28),  # the substitute bank holiday for Boxing Day, which fell on a Saturday
+    date(2027, 3, 29),  # Easter Monday
+    pytest.param(None, id="today", marks=pytest.mark.dated),  # the tests' clock
+]
+
+
+@pytest.mark.parametrize("day", AWKWARD_DAYS, ids=lambda d: d.isoformat())
+def test_after_the_demo_the_years_figures_look_like_a_real_year(session, client, day):
     """Issue 15: after ``sfoflow demo`` the API's year figures show timeliness between 60% and
     95%, fewer than 10% of open QAs overdue, a review in every state a review rests in, and
     inspectors with spare capacity and absences. (``received`` is left at intake by the sampler,
-    so no review rests there.)"""
+    so no review rests there.) Issue 25: on whatever day it is laid around, a weekend or a bank
+    holiday included."""
+    import time_machine
+
+    from tests.support.deadlines import at
+
+    if day is None:
+        today = clock.today()
+        demo.load(session, production=False, today=today)
+        check_the_figures_look_like_a_real_year(session, client, today)
+        return
+    with time_machine.travel(at(day, 12), tick=True):
+        demo.load(session, production=False, today=day)
+        check_the_figures_look_like_a_real_year(session, client, day)
+
+
+def check_the_figures_look_like_a_real_year(session, client, today):
     from sfoflow.models.allocation import Absence
-    from sfoflow.working_days import london_today
     from tests.support.core import auth, make_person
 
-    demo.load(session, production=False, today=london_today())
     _manager, token = make_person(session, "manager")
 
     answer = client.get("/api/v1/timeliness", headers=auth(token))
@@ -167,5 +209,5 @@ def test_after_the_demo_the_years_figures_look_like_a_real_year(session, client)
     # the replayed past's emails went out on their day: the first sweep sends only today's
     from sfoflow.models.notifications import Notification
     pending = session.scalars(select(Notification).where(Notification.status == "pending")).all()
-    assert all(n.key_day >= london_today() for n in pending)
+    assert all(n.key_day >= today for n in pending)
     assert session.scalar(select(func.count()).select_from(Notification)) > 100  # they were recorded

@@ -9,12 +9,15 @@ from . import app_session
 @click.command(help="Load a realistic synthetic year of reviews and demo users for every role. "
                     "Adds only what is missing, so running it twice duplicates nothing. "
                     "Refused when SFOFLOW_ENV=production.")
-def demo() -> None:
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day (YYYY-MM-DD) the year is laid around: its last day. Default: today in London.")
+def demo(today) -> None:
     from .. import demo as demo_data
 
     with app_session() as (app, session):
         try:
-            summary = demo_data.load(session, production=app.config["SFOFLOW"].production)
+            summary = demo_data.load(session, production=app.config["SFOFLOW"].production,
+                                     today=today.date() if today else None)
         except demo_data.DemoRefused as exc:
             raise click.ClickException(str(exc)) from None
         for line in summary.lines():

@@ -3,14 +3,14 @@
 review has its sample decision and audit events), then some reviews are allocated and sent."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 
 from sfoflow.db import transaction
 from sfoflow.models import ParallelReview, Review
 from sfoflow.services import imports
-from sfoflow.working_days import london_today
+from tests.support import clock
 from tests.support.core import auth, make_person
 from tests.support.queries import counting
 
@@ -18,7 +18,7 @@ REGIONS = ["london", "wales", "north_west", "south_west"]
 
 
 def _grow(session, start: int, stop: int, inspectors) -> None:
-    today = london_today()
+    today = clock.today()
     text = "reference,region,offence_category,received_on,local_team_email,parallel_reviews\n" + "".join(
         f"SFO/Q/{i:05d},{REGIONS[i % 4]},homicide,{today - timedelta(days=i % 300)},a@example.org,"
         f"{'other:planned' if i % 3 == 0 else ''}\n" for i in range(start, stop))
@@ -30,7 +30,7 @@ def _grow(session, start: int, stop: int, inspectors) -> None:
                 values = {"state": "in_qa", "inspector_id": inspectors[i % 2].id}
             elif i % 4 == 2:
                 values = {"state": "feedback_sent", "inspector_id": inspectors[i % 2].id,
-                          "sent_at": datetime.now(UTC) - timedelta(days=i % 200)}
+                          "sent_at": clock.now() - timedelta(days=i % 200)}
             if values:
                 session.execute(update(Review).where(Review.reference == f"SFO/Q/{i:05d}")
                                 .values(**values).execution_options(synchronize_session=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from email import message_from_bytes
 
 import pytest
@@ -17,6 +17,7 @@ from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.notify import OutboxSender, SmtpSender, delivery
 from sfoflow.notify.govuk_notify import NotifySender
 from sfoflow.notify.senders import Message
+from tests.support import clock
 from tests.support.deadlines import allocate, selected_review, staff
 
 POLICY = Policy(max_attempts=3, backoff_seconds=60, lease_seconds=120)
@@ -64,7 +65,7 @@ def test_the_outbox_receives_a_notification_once(session, notice):
 
 
 def test_a_worker_whose_lease_ran_out_cannot_deliver_over_the_one_that_took_over(session, notice):
-    now = datetime.now(UTC)
+    now = clock.now()
     first = delivery.claim(session, notice.id, POLICY, now)  # worker A claims, then stalls
     assert first == 1 and row(session, notice.id).status == "sending"
     assert delivery.claim(session, notice.id, POLICY, now + timedelta(seconds=60)) is None  # lease still held
@@ -85,7 +86,7 @@ def test_a_worker_whose_lease_ran_out_cannot_deliver_over_the_one_that_took_over
 
 
 def test_an_expired_lease_is_offered_to_workers_again(session, notice):
-    now = datetime.now(UTC)
+    now = clock.now()
     delivery.claim(session, notice.id, POLICY, now)
     assert notice.id not in delivery.dispatchable(session, POLICY, now + timedelta(seconds=30))
     assert notice.id in delivery.dispatchable(session, POLICY, now + timedelta(seconds=POLICY.lease_seconds + 1))
@@ -95,7 +96,7 @@ def test_an_expired_lease_is_offered_to_workers_again(session, notice):
 
 def test_failures_back_off_then_give_up_and_say_so(session, notice, caplog):
     unreachable = SmtpSender(host="127.0.0.1", port=closed_port(), starttls=False, timeout=2)
-    t0 = datetime.now(UTC)
+    t0 = clock.now()
     first = delivery.deliver(session, notice.id, unreachable, POLICY, now=t0)
     n = row(session, notice.id)
     assert first.result == "retry" and n.status == "pending" and n.attempts == 1

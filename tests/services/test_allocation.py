@@ -11,7 +11,7 @@ from sfoflow.models import Review
 from sfoflow.models.allocation import Allocation
 from sfoflow.models.notifications import Notification
 from sfoflow.services import settings
-from sfoflow.working_days import london_today
+from tests.support import clock
 from tests.support.core import auth, count_rows, make_person, make_review, snapshot
 
 
@@ -25,7 +25,7 @@ def team(session):
 
 def due_in(days: int):
     # Far enough ahead that "today" never passes the due date while a test runs.
-    return london_today() + timedelta(days=days)
+    return clock.today() + timedelta(days=days)
 
 
 def selected(session, **kw):
@@ -51,7 +51,7 @@ def test_the_suggestion_is_the_inspector_with_most_spare_capacity_who_may_take_i
     central_token = team["central"][1]
     manager_token = team["manager"][1]
     # an absence on the next working days, and a conflict for the region
-    start = london_today() + timedelta(days=1)
+    start = clock.today() + timedelta(days=1)
     assert client.post(f"/api/v1/inspectors/{away.id}/absences", headers=auth(manager_token),
                        json={"from_date": start.isoformat(), "to_date": (start + timedelta(days=6)).isoformat(),
                              "reason": "annual leave"}).status_code == 201

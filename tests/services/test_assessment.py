@@ -18,7 +18,7 @@ from sfoflow.services import high_profile_queries as hpq
 from sfoflow.services import settings
 from sfoflow.services.errors import Conflict, Forbidden, ValidationFailed
 from sfoflow.services.lifecycle import apply_action
-from sfoflow.working_days import london_today
+from tests.support import clock
 from tests.support.assessment import (
     EXPECTED_OVERALL,
     EXPECTED_SCORE,
@@ -257,7 +257,7 @@ def test_sign_off_off_submit_sends(session, people, database):
     inspector, *_ = people
     settings.set_value(session, "sign_off_required", False)
     session.commit()
-    due = london_today() + timedelta(days=10)
+    due = clock.today() + timedelta(days=10)
     review = started(session, inspector, due_on=due, original_due_on=due)
     fill(session, review, inspector)
     apply_action(session, review, "submit", inspector, version=review.version)
@@ -274,8 +274,8 @@ def test_timeliness_uses_the_original_due_date_not_the_extension(session, people
     inspector, manager, _ = people
     settings.set_value(session, "sign_off_required", False)
     session.commit()
-    original = london_today() - timedelta(days=3)
-    review = started(session, inspector, original_due_on=original, due_on=london_today() + timedelta(days=7))
+    original = clock.today() - timedelta(days=3)
+    review = started(session, inspector, original_due_on=original, due_on=clock.today() + timedelta(days=7))
     fill(session, review, inspector)
     apply_action(session, review, "submit", inspector, version=review.version)
     session.commit()
@@ -289,7 +289,7 @@ def test_sent_on_the_due_date_is_on_time(session, people, database):
     inspector, *_ = people
     settings.set_value(session, "sign_off_required", False)
     session.commit()
-    review = started(session, inspector, original_due_on=london_today(), due_on=london_today())
+    review = started(session, inspector, original_due_on=clock.today(), due_on=clock.today())
     fill(session, review, inspector)
     apply_action(session, review, "submit", inspector, version=review.version)
     session.commit()

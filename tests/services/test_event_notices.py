@@ -3,8 +3,6 @@ sign-off (managers), returned and extension granted (the inspector), reallocated
 inspector who had it), a new high-profile query (the central team). Real database, no mocks."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from sfoflow.assessment.framework import load_framework
@@ -13,9 +11,9 @@ from sfoflow.services import assessment as svc
 from sfoflow.services import event_notices, reviews
 from sfoflow.services import high_profile_queries as hpq
 from sfoflow.services.lifecycle import apply_action
-from sfoflow.working_days import london_today
 from tests.support.assessment import complete_payload
 from tests.support.core import make_person, make_review
+from tests.support.deadlines import working_after
 
 FW = load_framework("v1")
 
@@ -25,14 +23,14 @@ def notices(session, kind):
     return {(n.recipient_id, n.review_id) for n in rows}
 
 
-def test_each_event_notifies_the_people_who_must_act(session):
+def test_each_event_notifies_the_people_who_must_act(session, today):
     inspector, _ = make_person(session, "inspector", name="Ina Inspector")
     other, _ = make_person(session, "inspector", name="Otto Other")
     manager, _ = make_person(session, "manager", name="Mona Manager")
     manager2, _ = make_person(session, "manager", name="Max Manager")
     central, _ = make_person(session, "central_team", name="Cen Central")
     review = make_review(session, state="allocated", inspector=inspector, reference="UX/2023/0001",
-                         due_on=london_today() + timedelta(days=20))
+                         due_on=working_after(today, 14))
     apply_action(session, review, "start", inspector, version=review.version)
     svc.save_draft(session, review, inspector, complete_payload(FW, svc.get(session, review).version))
     apply_action(session, review, "submit", inspector, version=review.version)
@@ -48,7 +46,7 @@ def test_each_event_notifies_the_people_who_must_act(session):
     assert "Say more about standard 4" in session.scalar(
         select(Notification.body).where(Notification.kind == "returned"))
 
-    reviews.grant_extension(session, review, london_today() + timedelta(days=28), "Illness", manager,
+    reviews.grant_extension(session, review, working_after(today, 20), "Illness", manager,
                             review.version)
     session.commit()
     assert notices(session, "extension_granted") == {(inspector.id, review.id)}

@@ -19,8 +19,8 @@ from sfoflow.models.notifications import Notification
 from sfoflow.services import high_profile_queries as hpq
 from sfoflow.services import settings
 from sfoflow.services.lifecycle import apply_action
-from sfoflow.working_days import london_today
 from tests import support
+from tests.support import clock
 from tests.support.core import auth, make_person, make_review
 
 SEED_001 = " ".join((support.DATA / "seeds" / "001_a41fd527dc2c534f.txt").read_text(encoding="utf-8").split())
@@ -44,7 +44,7 @@ def test_the_allocation_notice_confirms_status_and_lists_parallel_reviews(client
     _central, token = make_person(session, "central_team")
     inspector, _ = make_person(session, "inspector", name="Ina Inspector", is_senior=True)
     review = make_review(session, state="selected_for_hmip", route="hmip", is_high_profile=high_profile,
-                         parallel=parallel, due_on=london_today() + timedelta(days=21))
+                         parallel=parallel, due_on=clock.today() + timedelta(days=21))
     resp = client.post(f"/api/v1/reviews/{review.id}/actions/allocate", headers=auth(token),
                        json={"version": review.version, "inspector_id": inspector.id})
     assert resp.status_code == 200, resp.json

@@ -18,6 +18,7 @@ from sfoflow.models.notifications import Notification
 from sfoflow.services import assessment, notifications
 from sfoflow.services.errors import ServiceError
 from sfoflow.services.lifecycle import apply_action
+from tests.support import clock
 from tests.support.assessment import EXPECTED_OVERALL, complete_payload
 from tests.support.core import make_person, make_review
 
@@ -63,7 +64,7 @@ def test_a_routed_review_is_qad_by_hmpps_to_the_end(session, people):
     assert report.overall_rating == EXPECTED_OVERALL
     assert report.content["report_title"] == "HMPPS QA report"
     assert "HMPPS QA report" in report.html
-    assert report.on_time == (date.today() <= HMPPS_DUE)
+    assert report.on_time == (clock.today() <= HMPPS_DUE)
     assert "against the HMPPS target" in report.content["timeliness"]
     email = session.scalar(select(Notification).where(Notification.review_id == review.id,
                                                       Notification.kind == "hmpps_qa_report"))

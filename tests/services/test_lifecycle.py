@@ -5,7 +5,7 @@ when, from, to and why; refusals raise the right error and leave the database as
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sfoflow.models import AuditEvent
 from sfoflow.services import lifecycle, settings, wiring
 from sfoflow.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tests.support import clock
 from tests.support.core import auth, make_person, make_review, snapshot
 from tests.support.lifecycle_table import ACTIONS, ACTORS, LEGAL, STATES, expected_allowed_now, permitted
 
@@ -83,7 +84,7 @@ def test_every_action_and_role_from_each_state(session, people, complete_assessm
                 assert [r.code for r in refused.value.refusals] == [REFUSED_BY_CHECK[(state, action)]], label
                 session.rollback()
             elif permitted(state, action, actor_name):
-                started = datetime.now(UTC)
+                started = clock.now()
                 lifecycle.apply_action(session, review, action, actor, version=review.version,
                                        data=_data(action, people))
                 assert review.state == LEGAL[(state, action)][1].replace("by route", "selected_for_hmip"), label

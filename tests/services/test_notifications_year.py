@@ -23,6 +23,7 @@ from sfoflow.models.notifications import Notification
 from sfoflow.services import lifecycle, notifications, reviews
 from sfoflow.services.calendar import get_calendar
 from sfoflow.working_days import london_today
+from tests.support import clock as tests_clock
 from tests.support.core import make_person
 from tests.support.deadlines import at, clock, days, is_working, next_working, remaining, working_after, working_before
 
@@ -92,7 +93,7 @@ def apply(session, review: Review, what: str, detail, people) -> None:
         review.state = "awaiting_sign_off"
     elif what == "send":
         review.state = "feedback_sent"
-        review.sent_at = at(london_today(), 10)
+        review.sent_at = at(tests_clock.today(), 10)
     session.commit()
 
 

@@ -8,23 +8,20 @@ from datetime import timedelta
 
 import pytest
 
-from sfoflow.working_days import london_today
 from tests.support.core import auth, make_person, make_review
-
-TODAY = london_today()
 
 
 @pytest.fixture
-def many(session):
+def many(session, today):
     """23 open QA: due dates repeat (so the id breaks ties), some in Wales; one review closed."""
     ann, _ = make_person(session, "inspector", name="Ann")
     made = []
     for n in range(23):
         made.append(make_review(session, state="in_qa" if n % 2 else "selected_for_hmip",
-                                inspector=ann if n % 2 else None, due_on=TODAY + timedelta(days=n // 3 - 2),
+                                inspector=ann if n % 2 else None, due_on=today + timedelta(days=n // 3 - 2),
                                 region="wales" if n % 4 == 0 else "london", parallel=n % 3,
                                 reference=f"SFO/P/{n:02d}", commit=False))
-    make_review(session, state="feedback_sent", due_on=TODAY, reference="SFO/P/CLOSED", commit=False)
+    make_review(session, state="feedback_sent", due_on=today, reference="SFO/P/CLOSED", commit=False)
     session.commit()
     # the order a person expects: due date, then the order registered
     return [r.reference for r in sorted(made, key=lambda r: (r.due_on, r.id))], made

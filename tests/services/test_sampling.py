@@ -548,10 +548,7 @@ def test_query_errors_name_the_field(api, query, field):
     assert resp.status_code == 422 and field in resp.json["error"]["fields"]
 
 
-def test_default_year_is_the_current_sampling_year(api, session):
-    from sfoflow.working_days import london_today
-
-    today = london_today()
+def test_default_year_is_the_current_sampling_year(api, session, today):
     year = today.year if today.month >= 4 else today.year - 1
     central, _ = api("central_team")
     assert central.get("/api/v1/sample/balance").json["sampling_year"] == year

@@ -2,9 +2,9 @@
 answers as adding up the decisions by hand."""
 from __future__ import annotations
 
-from sfoflow.models.base import utcnow
 from sfoflow.models.sampling import SampleDecision
 from sfoflow.services import sampling as svc
+from tests.support import clock
 from tests.support.core import make_review
 
 
@@ -13,7 +13,7 @@ def _decision(session, region, offence, year, k, order, selected, purposive=Fals
     session.flush()
     design = {} if k is None else dict(
         k=k, arrival_order=order, run_number=(order - 1) // k + 1, run_position=(order - 1) % k, uniform=0.5,
-        threshold=0.2, selected=selected, algorithm_version="cell-hmac-sha256-v1", decided_at=utcnow())
+        threshold=0.2, selected=selected, algorithm_version="cell-hmac-sha256-v1", decided_at=clock.now())
     session.add(SampleDecision(review_id=review.id, region=region, offence_category=offence, sampling_year=year,
                                purposive=purposive, **design))
 

@@ -12,43 +12,41 @@ from sqlalchemy import select
 
 from sfoflow.models import Review
 from sfoflow.models.notifications import Notification, OutboxMessage
-from sfoflow.working_days import london_today
 from tests.support.core import auth, make_person, make_review
 from tests.support.deadlines import remaining, working_after, working_before
 from tests.support.web import post_form, sign_in, text
 
-TODAY = london_today()
 
-
-def wd(n: int) -> date:
+def wd(today: date, n: int) -> date:
     """n working days from today (negative: before), by this file's own calendar."""
-    return working_after(TODAY, n) if n >= 0 else working_before(TODAY, -n)
+    return working_after(today, n) if n >= 0 else working_before(today, -n)
 
 
 @pytest.fixture
-def world(session):
+def world(session, today):
     """Two inspectors' open QA, one unallocated, some finished; due dates around today."""
     ann, ann_token = make_person(session, "inspector", name="Ann", capacity=5)
     bob, bob_token = make_person(session, "inspector", name="Bob", capacity=3, is_senior=True)
     reviews = {
-        "ann_late": make_review(session, state="in_qa", inspector=ann, due_on=wd(-3), region="wales", provider="N03",
-                                parallel=1, reference="SFO/A/LATE"),
-        "ann_soon": make_review(session, state="allocated", inspector=ann, due_on=wd(2), is_high_profile=True,
+        "ann_late": make_review(session, state="in_qa", inspector=ann, due_on=wd(today, -3), region="wales",
+                                provider="N03", parallel=1, reference="SFO/A/LATE"),
+        "ann_soon": make_review(session, state="allocated", inspector=ann, due_on=wd(today, 2), is_high_profile=True,
                                 reference="SFO/A/SOON"),
-        "ann_later": make_review(session, state="awaiting_sign_off", inspector=ann, due_on=wd(9),
+        "ann_later": make_review(session, state="awaiting_sign_off", inspector=ann, due_on=wd(today, 9),
                                  reference="SFO/A/LATER"),
-        "bob_soon": make_review(session, state="in_qa", inspector=bob, due_on=wd(4), reference="SFO/B/SOON"),
-        "unallocated": make_review(session, state="selected_for_hmip", due_on=wd(12), reference="SFO/U/1",
+        "bob_soon": make_review(session, state="in_qa", inspector=bob, due_on=wd(today, 4), reference="SFO/B/SOON"),
+        "unallocated": make_review(session, state="selected_for_hmip", due_on=wd(today, 12), reference="SFO/U/1",
                                    region="wales", provider="N03"),
-        "ann_done": make_review(session, state="feedback_sent", inspector=ann, due_on=wd(-20), reference="SFO/A/DONE"),
-        "hmpps": make_review(session, state="routed_to_hmpps", due_on=wd(-5), reference="SFO/H/1"),
+        "ann_done": make_review(session, state="feedback_sent", inspector=ann, due_on=wd(today, -20),
+                                reference="SFO/A/DONE"),
+        "hmpps": make_review(session, state="routed_to_hmpps", due_on=wd(today, -5), reference="SFO/H/1"),
     }
     return {"ann": (ann, ann_token), "bob": (bob, bob_token), "reviews": reviews}
 
 
 # --- the inspector's task list -------------------------------------------------------------------------
 
-def test_an_inspector_gets_their_own_open_reviews_soonest_due_first(client, world):
+def test_an_inspector_gets_their_own_open_reviews_soonest_due_first(client, world, today):
     ann, token = world["ann"]
     r = world["reviews"]
     body = client.get("/api/v1/tasks", headers=auth(token)).json
@@ -56,8 +54,8 @@ def test_an_inspector_gets_their_own_open_reviews_soonest_due_first(client, worl
     late, soon, later = body["items"]
     # working days after the due date up to today (fewer than 3 when today is a weekend)
     assert (late["is_overdue"], late["days_overdue"], late["working_days_remaining"]) == \
-        (True, remaining(TODAY, r["ann_late"].due_on), 0)
-    assert soon["working_days_remaining"] == remaining(r["ann_soon"].due_on, TODAY) == 2
+        (True, remaining(today, r["ann_late"].due_on), 0)
+    assert soon["working_days_remaining"] == remaining(r["ann_soon"].due_on, today) == 2
     assert later["working_days_remaining"] == 9
     assert soon["is_high_profile"] and not late["is_high_profile"]
     assert late["parallel_reviews"] == 1 and soon["parallel_reviews"] == 0
@@ -65,7 +63,7 @@ def test_an_inspector_gets_their_own_open_reviews_soonest_due_first(client, worl
     assert later["allowed_actions"] == []
 
 
-def test_the_task_page_shows_the_same_with_buttons_that_work(app, signed_in, world, session):
+def test_the_task_page_shows_the_same_with_buttons_that_work(app, signed_in, world, session, today):
     ann, _ = world["ann"]
     client = app.test_client()
     sign_in(client, _with_password(session, ann))
@@ -74,7 +72,7 @@ def test_the_task_page_shows_the_same_with_buttons_that_work(app, signed_in, wor
     words = text(page)
     assert words.index("SFO/A/LATE") < words.index("SFO/A/SOON") < words.index("SFO/A/LATER")
     assert "SFO/B/SOON" not in words and "SFO/U/1" not in words
-    late = remaining(TODAY, world["reviews"]["ann_late"].due_on)
+    late = remaining(today, world["reviews"]["ann_late"].due_on)
     assert f"{late} working day{'s' if late != 1 else ''} overdue" in words and "2 working days remaining" in words
     assert "High profile" in words and "Parallel review: 1" in words
     soon = world["reviews"]["ann_soon"]
@@ -202,7 +200,7 @@ def test_workload_per_inspector(client, world, session):
     assert (items[bob.id]["open"], items[bob.id]["spare"], items[bob.id]["is_senior"]) == (1, 2, True)
 
 
-def test_workload_lists_every_active_inspector_by_name_with_who_is_away_today(client, world, session):
+def test_workload_lists_every_active_inspector_by_name_with_who_is_away_today(client, world, session, today):
     from sfoflow.models.allocation import Absence
 
     ann, bob = world["ann"][0], world["bob"][0]
@@ -210,8 +208,8 @@ def test_workload_lists_every_active_inspector_by_name_with_who_is_away_today(cl
     gone, _ = make_person(session, "inspector", name="Abe")
     gone.is_active = False  # left: not listed, though first by name
     day = timedelta(days=1)
-    session.add_all([Absence(inspector_id=cat.id, from_date=TODAY - day, to_date=TODAY),  # away today
-                     Absence(inspector_id=bob.id, from_date=TODAY + day, to_date=TODAY + 5 * day)])  # from tomorrow
+    session.add_all([Absence(inspector_id=cat.id, from_date=today - day, to_date=today),  # away today
+                     Absence(inspector_id=bob.id, from_date=today + day, to_date=today + 5 * day)])  # from tomorrow
     session.commit()
     _m, token = make_person(session, "manager")
     items = client.get("/api/v1/workload", headers=auth(token)).json["items"]
@@ -330,13 +328,13 @@ def test_the_outbox_is_for_admins(client, signed_in, session):
 
 # --- the allocation page -------------------------------------------------------------------------------------
 
-def test_the_allocation_page_suggests_and_allocates_the_ticked_reviews_together(signed_in, session):
+def test_the_allocation_page_suggests_and_allocates_the_ticked_reviews_together(signed_in, session, today):
     free, _ = make_person(session, "inspector", name="Free", capacity=4)
     busy, _ = make_person(session, "inspector", name="Busy", capacity=4)
     for _ in range(3):
-        make_review(session, state="in_qa", inspector=busy, due_on=wd(6))
-    first = make_review(session, state="selected_for_hmip", due_on=wd(10), reference="SFO/S/1")
-    second = make_review(session, state="selected_for_hmip", due_on=wd(11), reference="SFO/S/2")
+        make_review(session, state="in_qa", inspector=busy, due_on=wd(today, 6))
+    first = make_review(session, state="selected_for_hmip", due_on=wd(today, 10), reference="SFO/S/1")
+    second = make_review(session, state="selected_for_hmip", due_on=wd(today, 11), reference="SFO/S/2")
     client, _ = signed_in("central_team")
     page = client.get("/allocate")
     html = page.get_data(as_text=True)

@@ -2,17 +2,16 @@
 and the intake payload they start from."""
 from __future__ import annotations
 
-from datetime import date
-
 from sfoflow.db import transaction
 from sfoflow.schemas.reviews import review_create_schema
 from sfoflow.services import lifecycle, reviews, users
 from sfoflow.workflows import lifecycle as lc
+from tests.support import clock
 
 
 def register(session, actor, **overrides):
     """Register a review as ``actor`` (central team). Whatever the sampler decides is kept."""
-    data = review_create_schema(date.today()).load(review_payload(**overrides))
+    data = review_create_schema(clock.today()).load(review_payload(**overrides))
     with transaction(session):
         return reviews.register(session, data, actor)
 

@@ -28,7 +28,6 @@ from sfoflow.config import from_env
 from sfoflow.models import HealthCheck
 from sfoflow.models.notifications import Notification, OutboxMessage
 from sfoflow.services import notifications, settings
-from sfoflow.working_days import london_today
 from tests import support
 from tests.support.cli import sfoflow
 from tests.support.core import auth, make_person
@@ -250,14 +249,13 @@ def _pings(client) -> bool:
 
 
 def test_with_the_broker_stopped_work_carries_on_and_what_fell_due_is_sent_once_it_returns(
-        database, session, redis_env, make_app, workers, short_lease, stopped_broker):
+        database, session, redis_env, make_app, workers, short_lease, stopped_broker, today):
     down_env = {**redis_env, "SFOFLOW_BROKER_URL": stopped_broker["url"]}
     down_app = make_app(down_env)
     client = down_app.test_client()
     _central, central_token = make_person(session, "central_team")
     manager, manager_token = make_person(session, "manager")
     inspector, inspector_token = make_person(session, "inspector")
-    today = london_today()
 
     started = time.monotonic()
     resp = client.post("/api/v1/reviews", headers=auth(central_token), json={

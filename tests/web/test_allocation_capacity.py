@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from sfoflow.models import Review
 from sfoflow.models.allocation import Allocation
-from sfoflow.working_days import london_today
+from tests.support import clock
 from tests.support.core import make_person, make_review
 from tests.support.web import post_form, text
 
@@ -33,8 +33,8 @@ def test_suggestions_spread_and_going_over_capacity_asks_for_a_reason(signed_in,
     amber, _ = make_person(session, "inspector", name="Amber Ash", capacity=6)
     basil, _ = make_person(session, "inspector", name="Basil Birch", capacity=6)
     for _ in range(5):  # Basil already holds 5 of 6
-        make_review(session, state="in_qa", inspector=basil, due_on=london_today() + timedelta(days=20))
-    due = london_today() + timedelta(days=21)
+        make_review(session, state="in_qa", inspector=basil, due_on=clock.today() + timedelta(days=20))
+    due = clock.today() + timedelta(days=21)
     reviews = [make_review(session, state="selected_for_hmip", route="hmip", due_on=due + timedelta(days=i),
                            reference=f"UX/2023/{i:04d}") for i in range(8)]
 
@@ -75,7 +75,7 @@ def test_within_capacity_no_confirmation_is_asked(signed_in, session):
     client, _central = signed_in("central_team")
     amber, _ = make_person(session, "inspector", name="Amber Ash", capacity=6)
     review = make_review(session, state="selected_for_hmip", route="hmip",
-                         due_on=london_today() + timedelta(days=21))
+                         due_on=clock.today() + timedelta(days=21))
     resp = post_form(client, "/allocate", "/allocate", {
         "review": str(review.id), f"inspector-{review.id}": str(amber.id), f"version-{review.id}": str(review.version)})
     assert resp.status_code == 302, text(resp)

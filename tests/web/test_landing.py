@@ -8,7 +8,7 @@ import pytest
 
 from sfoflow.models.assessment import HighProfileQuery
 from sfoflow.services import high_profile_queries as hpq
-from sfoflow.working_days import london_today
+from tests.support import clock
 from tests.support.core import make_person, make_review
 from tests.support.web import text
 
@@ -25,7 +25,7 @@ def test_each_role_lands_on_its_work(signed_in, role, landing):
 def test_the_dashboard_shows_what_needs_a_manager(signed_in, session):
     client, _manager = signed_in("manager")
     inspector, _ = make_person(session, "inspector", name="Ina Inspector")
-    today = london_today()
+    today = clock.today()
     make_review(session, state="awaiting_sign_off", inspector=inspector, reference="SIGN/1",
                 due_on=today + timedelta(days=14))
     make_review(session, state="in_qa", inspector=inspector, reference="LATE/1", due_on=today - timedelta(days=3))
@@ -45,9 +45,9 @@ def test_intake_shows_unallocated_and_high_profile_queries(signed_in, session):
     client, _central = signed_in("central_team")
     inspector, _ = make_person(session, "inspector", name="Ina Inspector")
     make_review(session, state="selected_for_hmip", route="hmip", reference="FREE/2",
-                due_on=london_today() + timedelta(days=20))
+                due_on=clock.today() + timedelta(days=20))
     asked = make_review(session, state="in_qa", inspector=inspector, reference="HP/1",
-                        due_on=london_today() + timedelta(days=20))
+                        due_on=clock.today() + timedelta(days=20))
     hpq.raise_query(session, asked, inspector, "In the national news")
     session.commit()
     page = client.get("/intake")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sfoflow.models import AuditEvent, HealthCheck, Review
 from sfoflow.services import settings as settings_svc
 from sfoflow.workflows import lifecycle as lc
+from tests.support import clock
 from tests.support.reviews import allocate, register, select_for_hmip
 from tests.support.web import PASSWORD, post_form, sign_in, text, token
 from tests.support.worker import wait_for
@@ -192,7 +193,7 @@ def test_list_shows_due_date_deadline_and_markers(signed_in, session):
     client, central = signed_in(lc.CENTRAL_TEAM)
     # Received 27 April 2023: due 22 May 2023 (domain.md). Long past, so an open HMIP QA is overdue.
     review = select_for_hmip(session, register(session, central, reference="OLD-1", is_high_profile=True))
-    register(session, central, reference="NEW-1", received_on=date.today().isoformat(), parallel_reviews=[])
+    register(session, central, reference="NEW-1", received_on=clock.today().isoformat(), parallel_reviews=[])
     resp = client.get("/reviews")
     body, page = resp.get_data(as_text=True), text(resp)
     row = re.search(r'<tr class="govuk-table__row" data-reference="OLD-1">(.*?)</tr>', body, re.S).group(1)
@@ -457,7 +458,7 @@ def test_register_form_names_every_problem(signed_in):
 def test_register_refuses_a_future_date_and_a_duplicate(signed_in, session):
     client, central = signed_in(lc.CENTRAL_TEAM)
     register(session, central, reference="DUP-1")
-    tomorrow = date.today() + timedelta(days=2)
+    tomorrow = clock.today() + timedelta(days=2)
     resp = post_form(client, "/reviews/new", "/reviews/new", {
         "reference": "DUP-1", "region": "london", "offence_category": "homicide",
         "received_on-day": str(tomorrow.day), "received_on-month": str(tomorrow.month),

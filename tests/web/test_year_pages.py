@@ -6,6 +6,7 @@ from __future__ import annotations
 from sfoflow.db import transaction
 from sfoflow.models.year import LearningEntry
 from sfoflow.services import learning, lifecycle
+from tests.support import clock
 from tests.support.reviews import allocate, register
 from tests.support.web import post_form, text
 from tests.support.year import build_year
@@ -74,11 +75,10 @@ def test_central_team_records_an_amendment_outcome(signed_in, session, make_user
 
 
 def test_year_to_date_counts_this_years_reviews_so_far(signed_in, session):
-    from sfoflow.working_days import london_today
     from tests.support.year import add_qa
 
     for i in range(6):
-        add_qa(session, 700 + i, received_on=london_today(), region="wales", rating="good", on_time=True)
+        add_qa(session, 700 + i, received_on=clock.today(), region="wales", rating="good", on_time=True)
     session.commit()
     client, _ = signed_in("manager")
     words = text(client.get("/years/to-date"))

@@ -18,7 +18,7 @@ from sfoflow.assessment.framework import load_framework
 from sfoflow.models import Review
 from sfoflow.models.assessment import NotificationAttachment, QaReport
 from sfoflow.models.notifications import OutboxMessage
-from sfoflow.working_days import london_today
+from tests.support import clock
 from tests.support.browser import click, find, go, submit
 from tests.support.reviews import allocate, register
 from tests.support.worker import wait_for
@@ -71,7 +71,7 @@ def test_inspector_completes_manager_returns_then_approves_and_the_report_is_ema
     central, _ = make_user("central_team", name="Cara Central")
     inspector, _ = make_user("inspector", name="Ivy Inspector")
     manager, _ = make_user("manager", name="Max Manager")
-    today = london_today()
+    today = clock.today()
     review = register(session, central, reference="SFO/2024/0777", received_on=today.isoformat(),
                       region="wales", local_team_email="sfo.wales@example.org")
     allocate(session, review, central, inspector, manager)

@@ -8,8 +8,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from sfoflow.models.notifications import Notification
-from sfoflow.working_days import london_today
-from tests.support import seed_text
+from tests.support import clock, seed_text
 from tests.support.browser import click, find, go, sign_in, submit
 from tests.support.reviews import allocate, register
 
@@ -23,7 +22,7 @@ def test_characteristics_beside_a_rating_staff_by_role_and_a_high_profile_query(
     central, _ = make_user("central_team", name="Cara Central")
     inspector, _ = make_user("inspector", name="Ivy Inspector")
     manager, _ = make_user("manager", name="Max Manager")
-    review = register(session, central, reference="SFO/2024/0912", received_on=london_today().isoformat(),
+    review = register(session, central, reference="SFO/2024/0912", received_on=clock.today().isoformat(),
                       region="wales", local_team_email="sfo.wales@example.org", is_high_profile=False)
     allocate(session, review, central, inspector, manager)
 

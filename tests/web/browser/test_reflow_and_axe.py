@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from sfoflow.services import assessment as qa
 from sfoflow.services.lifecycle import apply_action
-from sfoflow.working_days import london_today
+from tests.support import clock
 from tests.support.axe import axe_available, set_viewport, sideways_scroll, violations
 from tests.support.core import make_review
 
@@ -41,7 +41,7 @@ def arranged(session, make_user):
     """Enough of everything that every table has rows: reviews in each open state, one QA started."""
     people = {role: make_user(role, name=f"Pat {role.replace('_', ' ').title()}")[0] for role in PAGES}
     inspector = people["inspector"]
-    today = london_today()
+    today = clock.today()
     for n in range(4):
         make_review(session, state="selected_for_hmip", route="hmip", reference=f"SFO/WIDTH/SEL/{n:04d}",
                     region="kent_surrey_sussex", due_on=today + timedelta(days=10 + n))

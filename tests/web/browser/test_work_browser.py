@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from selenium.webdriver.common.by import By
 
+from tests.support import clock
 from tests.support.browser import go, sign_in, submit
 from tests.support.core import make_review
 from tests.support.deadlines import working_after, working_before
@@ -22,9 +23,8 @@ def references(browser, table_id: str) -> list[str]:
 
 @pytest.fixture
 def open_work(session, make_user):
-    from sfoflow.working_days import london_today
 
-    today = london_today()
+    today = clock.today()
     me, _ = make_user("inspector", name="Ivy Inspector")
     other, _ = make_user("inspector", name="Otto Other")
     mine = [make_review(session, state="in_qa", inspector=me, due_on=working_after(today, 6), reference="MINE/2"),
@@ -90,9 +90,8 @@ def test_the_allocation_page_counts_the_picks_made_on_it_as_they_are_made(browse
     says she would go two over and be asked for a reason."""
     from selenium.webdriver.support.ui import Select
 
-    from sfoflow.working_days import london_today
 
-    today = london_today()
+    today = clock.today()
     ivy, _ = make_user("inspector", name="Ivy Inspector", capacity=6)
     make_user("inspector", name="Otto Other", capacity=6)
     for n in range(5):

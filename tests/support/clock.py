@@ -103,7 +103,11 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """The tests' today: the London date of :func:`now` (not the machine's date, which is UTC's)."""
+    """The tests' today: the London date of :func:`now` (not the machine's date, which is UTC's).
+
+    Worked out here rather than by sfoflow.working_days.london_today: the tests' clock is an
+    oracle for the code under test, and this module loads in every pinned child process with
+    nothing but the standard library and time-machine."""
     return now().astimezone(LONDON).date()
 
 
